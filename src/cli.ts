@@ -1,0 +1,164 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, FbpayError, InternalError, InterruptedError, UsageError } from './core/errors.js';
+import { COMMANDS } from './commands/registry.js';
+import { Ctx, type Io } from './ui/context.js';
+import pkg from '../package.json' with { type: 'json' };
+
+export const VERSION: string = pkg.version;
+
+export interface MainOptions {
+  io?: Partial<Io>;
+  /** Fired by Ctrl-C in the binary; tests pass their own. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs the CLI in-process and resolves to the exit code. Never exits the process: that is `run`'s
+ * job, so tests can call `main(argv)` and inspect what was written.
+ */
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  const io: Io = {
+    stdout: options.io?.stdout ?? process.stdout,
+    stderr: options.io?.stderr ?? process.stderr,
+    stdin: options.io?.stdin ?? process.stdin,
+    env: options.io?.env ?? process.env,
+    cwd: options.io?.cwd ?? process.cwd(),
+  };
+  const signal = options.signal ?? new AbortController().signal;
+  const ctx = new Ctx(io, signal, prescanGlobals(argv));
+  try {
+    const program = await buildProgram(ctx, argv);
+    await program.parseAsync(argv, { from: 'user' });
+    return ctx.exitCode;
+  } catch (e) {
+    const err = toFbpayError(e, signal);
+    if (err === 'exit0') return ExitCode.ok;
+    ctx.reportError(err);
+    return err.exitCode;
+  }
+}
+
+/** The binary's entry: wires Ctrl-C to an abort signal and turns main's result into the exit code. */
+export async function run(argv: string[]): Promise<void> {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    controller.abort(new InterruptedError(name === 'SIGTERM' ? 'terminated' : 'interrupted'));
+    // Whatever the command is doing, it gets one second to print its summary and close.
+    setTimeout(() => process.exit(ExitCode.interrupted), 1000).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  const code = await main(argv, { signal: controller.signal });
+  process.exitCode = code;
+}
+
+function prescanGlobals(argv: string[]) {
+  const has = (...names: string[]) => argv.some((a) => names.includes(a));
+  const valueOf = (name: string) => {
+    const i = argv.findIndex((a) => a === name || a.startsWith(name + '='));
+    if (i < 0) return undefined;
+    return argv[i].includes('=') ? argv[i].slice(name.length + 1) : argv[i + 1];
+  };
+  return {
+    json: has('--json'),
+    color: !has('--no-color'),
+    quiet: has('-q', '--quiet'),
+    verbose: has('-v', '--verbose'),
+    config: valueOf('--config'),
+    profile: valueOf('--profile'),
+  };
+}
+
+const GLOBAL_WITH_VALUE = new Set(['--config', '--profile']);
+
+/** The first word that is not an option (or a global option's value) names the command to load. */
+function commandName(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') return undefined;
+    if (GLOBAL_WITH_VALUE.has(a)) {
+      i++;
+      continue;
+    }
+    if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
+export async function buildProgram(ctx: Ctx, argv: string[] = []): Promise<Command> {
+  const program = new Command('fbpay')
+    .description('Offline toolkit for Facebook Payments, PayPal webhooks and Tencent Midas signatures.')
+    .version(VERSION, '-V, --version')
+    .option('--json', 'print one JSON document on stdout (NDJSON for streams)')
+    .option('--no-color', 'disable colours (also NO_COLOR)')
+    .option('-q, --quiet', 'print only results')
+    .option('-v, --verbose', 'print more, including stack traces of errors')
+    .addOption(new Option('--config <file>', 'settings file (default: ./fbpay.config.json)'))
+    .addOption(new Option('--profile <name>', 'named profile in the settings file'))
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ fbpay decode "$SIGNED_REQUEST" --secret "$FB_APP_SECRET"
+  $ fbpay sign --preset lite-purchase --secret s3cr3t
+  $ fbpay webhook replay fb-payment-charge --to http://127.0.0.1:3000/webhook
+  $ fbpay mock graph --port 4000
+  $ fbpay explain 1383001
+
+Exit codes: 0 ok · 1 verification or expectation failed · 2 usage or bad input · 3 network or remote API error · 130 interrupted`,
+    );
+
+  program.hook('preAction', (thisCommand, actionCommand) => {
+    const g = actionCommand.optsWithGlobals();
+    ctx.opts = {
+      json: Boolean(g.json),
+      color: g.color !== false,
+      quiet: Boolean(g.quiet),
+      verbose: Boolean(g.verbose),
+      config: g.config,
+      profile: g.profile,
+    };
+  });
+
+  const name = commandName(argv);
+  const names = name && name in COMMANDS ? [name] : Object.keys(COMMANDS);
+  for (const n of names) {
+    const mod = await COMMANDS[n].load();
+    program.addCommand(mod.default(ctx));
+  }
+  configureTree(program, ctx);
+  return program;
+}
+
+/** Commander settings every (sub)command needs: throw instead of exiting, and write through ctx.io. */
+function configureTree(cmd: Command, ctx: Ctx): void {
+  cmd.exitOverride();
+  cmd.configureOutput({
+    writeOut: (s) => ctx.io.stdout.write(s),
+    writeErr: (s) => ctx.io.stderr.write(s),
+    outputError: () => {
+      /* reported by main() in fbpay's own format */
+    },
+  });
+  for (const sub of cmd.commands) configureTree(sub, ctx);
+}
+
+function toFbpayError(e: unknown, signal: AbortSignal): FbpayError | 'exit0' {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' || e.exitCode === 0) return 'exit0';
+    const message = e.message.replace(/^error: /, '');
+    return new UsageError(e.code.replace(/^commander\./, '').replace(/([A-Z])/g, '_$1').toLowerCase(), message, {
+      hint: 'run with --help for usage',
+    });
+  }
+  if (e instanceof FbpayError) return e;
+  if (signal.aborted) return new InterruptedError();
+  const err = e as Error;
+  if (err?.name === 'ZodError') return new UsageError('bad_input', err.message.split('\n')[0], { hint: 'see --help', cause: err });
+  return new InternalError(err?.message ?? String(e), { cause: e });
+}

@@ -1,0 +1,31 @@
+import type * as z from 'zod/mini';
+import { UsageError } from '../core/errors.js';
+
+/**
+ * Validates a command's options with its zod schema. A failure is a UsageError (exit 2) naming the
+ * flag, never a ZodError with a stack. Schemas use `zod/mini` so the hot commands stay fast to start.
+ */
+export function parseOptions<S extends z.ZodMiniType>(schema: S, input: unknown): z.infer<S> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data as z.infer<S>;
+  const issue = r.error.issues[0];
+  const key = issue?.path?.[0];
+  const flag = typeof key === 'string' ? `--${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}` : 'options';
+  throw new UsageError('bad_option', `invalid ${flag}: ${issue?.message ?? 'invalid value'}`, { hint: 'see --help for the accepted values' });
+}
+
+/** Commander collector for repeatable options (`--set a=1 --set b=2`). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Commander parser for integer options; the error reads like the rest of fbpay's. */
+export function intOption(name: string, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new UsageError('bad_option', `${name} must be a whole number from ${min} to ${max}, got "${value.slice(0, 40)}"`, { hint: 'see --help' });
+    }
+    return n;
+  };
+}

@@ -1,0 +1,2 @@
+/** `fbpay/facebook`: the facebook codecs and verifiers (pure, clock injectable). */
+export {};

@@ -1,0 +1,2 @@
+/** `fbpay/midas`: the midas codecs and verifiers (pure, clock injectable). */
+export {};

@@ -1,0 +1,2 @@
+/** `fbpay/paypal`: the paypal codecs and verifiers (pure, clock injectable). */
+export {};

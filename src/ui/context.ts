@@ -1,0 +1,149 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import { ExitCode, UsageError, type FbpayError } from '../core/errors.js';
+import { resolveSetting, SETTINGS, type ConfigFile, type ResolvedSetting, type SettingName } from '../core/settings.js';
+import { loadConfigFile } from '../providers/config-file.js';
+
+/** Where a command reads and writes. Real process streams in the binary; captured buffers in tests. */
+export interface Io {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export interface GlobalOptions {
+  json: boolean;
+  color: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  config?: string;
+  profile?: string;
+}
+
+/**
+ * The per-run context every command action receives: output channels that honour --json, --quiet
+ * and colour rules, settings resolution, prompts and spinners (only when interactive), and the
+ * abort signal that Ctrl-C fires.
+ */
+export class Ctx {
+  readonly io: Io;
+  opts: GlobalOptions;
+  readonly signal: AbortSignal;
+  /** Exit code a command may set without throwing (e.g. 1 when a verification failed but output was printed). */
+  exitCode: number = ExitCode.ok;
+  private configLoaded = false;
+  private config?: ConfigFile;
+  private chalkInstance?: ChalkInstance;
+
+  constructor(io: Io, signal: AbortSignal, opts: Partial<GlobalOptions> = {}) {
+    this.io = io;
+    this.signal = signal;
+    this.opts = { json: false, color: true, quiet: false, verbose: false, ...opts };
+  }
+
+  /** True when a person is at the terminal: prompts and spinners are allowed. */
+  get interactive(): boolean {
+    const ci = this.io.env.CI;
+    return Boolean(this.io.stdin.isTTY && this.io.stderr.isTTY) && !(ci && ci !== 'false' && ci !== '0') && !this.opts.json;
+  }
+
+  get chalk(): ChalkInstance {
+    if (!this.chalkInstance) {
+      const env = this.io.env;
+      let level: 0 | 1 | 2 | 3 = 0;
+      if (this.opts.color && env.NO_COLOR === undefined && !this.opts.json) {
+        if (env.FORCE_COLOR !== undefined) level = env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false' ? 0 : 1;
+        else if (this.io.stdout.isTTY) level = env.COLORTERM === 'truecolor' ? 3 : 2;
+      }
+      this.chalkInstance = new Chalk({ level });
+    }
+    return this.chalkInstance;
+  }
+
+  /** A result line on stdout (suppressed in --json mode, where only the JSON document goes to stdout). */
+  out(text = ''): void {
+    if (!this.opts.json) this.io.stdout.write(text + '\n');
+  }
+
+  /** The one JSON document of a --json run. */
+  json(value: unknown): void {
+    this.io.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  }
+
+  /** One NDJSON line (streams: replay, decode --batch). */
+  ndjson(value: unknown): void {
+    this.io.stdout.write(JSON.stringify(value) + '\n');
+  }
+
+  /** Progress and diagnostics on stderr; silent with --quiet. */
+  info(text: string): void {
+    if (!this.opts.quiet) this.io.stderr.write(text + '\n');
+  }
+
+  warn(text: string): void {
+    this.io.stderr.write(this.chalk.yellow('warning: ') + text + '\n');
+  }
+
+  verbose(text: string): void {
+    if (this.opts.verbose) this.io.stderr.write(this.chalk.dim(text) + '\n');
+  }
+
+  /** Resolves a setting: flag > env > config file (profile, then top level) > default. */
+  setting(name: SettingName, flagValue?: string): ResolvedSetting {
+    return resolveSetting(name, flagValue, { env: this.io.env, config: this.loadConfig(), profile: this.opts.profile });
+  }
+
+  /**
+   * A setting the command cannot do without. Interactive: asked for (masked for secrets).
+   * Otherwise exit 2 naming the flag and env variable to set.
+   */
+  async requireSetting(name: SettingName, flagValue: string | undefined, label: string): Promise<string> {
+    const r = this.setting(name, flagValue);
+    if (r.value !== undefined && r.value !== '') return r.value;
+    const def = SETTINGS[name];
+    if (this.interactive) {
+      const { promptText } = await import('./prompt.js');
+      const v = await promptText(this, `${label}:`, { mask: def.secret });
+      if (v) return v;
+    }
+    throw new UsageError('missing_setting', `missing ${label}`, {
+      hint: `pass ${def.flag} or set ${def.env} (or add "${name}" to fbpay.config.json)`,
+    });
+  }
+
+  loadConfig(): ConfigFile | undefined {
+    if (!this.configLoaded) {
+      this.config = loadConfigFile(this.io.cwd, this.opts.config);
+      this.configLoaded = true;
+    }
+    return this.config;
+  }
+
+  /** Runs `fn` under an ora spinner on stderr when interactive; plainly otherwise. */
+  async spin<T>(text: string, fn: () => Promise<T>): Promise<T> {
+    if (!this.interactive || this.opts.quiet) return fn();
+    const { default: ora } = await import('ora');
+    const spinner = ora({ text, stream: this.io.stderr as NodeJS.WritableStream }).start();
+    try {
+      const v = await fn();
+      spinner.stop();
+      return v;
+    } catch (e) {
+      spinner.stop();
+      throw e;
+    }
+  }
+
+  /** Renders an error: JSON on stdout with --json, one line + hint on stderr otherwise. */
+  reportError(err: FbpayError): void {
+    if (this.opts.json) {
+      this.io.stdout.write(JSON.stringify({ error: err.toJSON() }, null, 2) + '\n');
+      return;
+    }
+    const c = this.chalk;
+    this.io.stderr.write(`${c.red('error:')} ${err.message}\n`);
+    if (err.hint) this.io.stderr.write(`${c.dim('hint:')} ${err.hint}\n`);
+    if (this.opts.verbose && err.stack) this.io.stderr.write(c.dim(err.stack) + '\n');
+  }
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, runBin } from './helpers/cli.js';
+import { safeEqual } from '../src/core/safe-equal.js';
+import { maskSecret, redact } from '../src/core/mask.js';
+import { applySets, parseSetArg } from '../src/core/set-path.js';
+import { assertTargetAllowed, isLoopbackUrl, backoffMs } from '../src/transport/http.js';
+
+describe('errors and exit codes', () => {
+  it('unknown option is a usage error (exit 2) with a hint, no stack', async () => {
+    const r = await runCli(['--bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error: unknown option '--bogus'/);
+    expect(r.stderr).toMatch(/hint:/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+  it('--json errors are one JSON document on stdout', async () => {
+    const r = await runCli(['--json', '--bogus']);
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.error.code).toBe('unknown_option');
+    expect(doc.error.hint).toBeTruthy();
+  });
+  it('--version prints the version and exits 0', async () => {
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+  it('the binary runs and exits 0 on --help', async () => {
+    const r = await runBin(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Usage: fbpay/);
+  });
+});
+
+describe('config show', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fbpay-cfg-'));
+  writeFileSync(
+    join(dir, 'fbpay.config.json'),
+    JSON.stringify({ appId: '111', appSecret: 'config-secret-value-123', profiles: { staging: { appId: '222', FB_APP_SECRET: 'staging-secret-value-456' } } }),
+  );
+  it('resolves flag > env > profile > config > default and masks secrets', async () => {
+    const r = await runCli(['config', 'show', '--json', '--profile', 'staging'], { cwd: dir, env: { FB_GRAPH_VERSION: 'v99.0' } });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    const by = Object.fromEntries(doc.settings.map((s: any) => [s.name, s]));
+    expect(by.appId).toMatchObject({ value: '222', source: 'profile' });
+    expect(by.appSecret.source).toBe('profile');
+    expect(by.appSecret.value).not.toContain('staging-secret-value-456');
+    expect(by.graphVersion).toMatchObject({ value: 'v99.0', source: 'env' });
+    expect(by.graphUrl).toMatchObject({ value: 'https://graph.facebook.com', source: 'default' });
+    expect(r.stdout + r.stderr).not.toContain('secret-value');
+  });
+  it('human output masks too', async () => {
+    const r = await runCli(['config', 'show'], { cwd: dir });
+    expect(r.stdout).toMatch(/appSecret/);
+    expect(r.stdout).not.toContain('config-secret-value-123');
+  });
+  it('an unknown profile is exit 2 naming the known ones', async () => {
+    const r = await runCli(['config', 'show', '--profile', 'prod'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/staging/);
+  });
+  it('a broken config file is exit 2 with a reason', async () => {
+    const bad = mkdtempSync(join(tmpdir(), 'fbpay-cfg-'));
+    writeFileSync(join(bad, 'fbpay.config.json'), '{nope');
+    const r = await runCli(['config', 'show'], { cwd: bad });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not valid JSON/);
+  });
+});
+
+describe('core helpers', () => {
+  it('safeEqual compares bytes, any length', () => {
+    expect(safeEqual('abc', 'abc')).toBe(true);
+    expect(safeEqual('abc', 'abd')).toBe(false);
+    expect(safeEqual('abc', 'abcd')).toBe(false);
+    expect(safeEqual(Buffer.from('x'), Buffer.from('x'))).toBe(true);
+  });
+  it('maskSecret never shows the whole secret', () => {
+    const s = 'd25da68caa30b617e2b4e3990cb91e4e';
+    expect(maskSecret(s)).not.toContain(s.slice(4, -2));
+    expect(maskSecret('short')).not.toContain('short');
+    expect(redact(`token ${s} here`, [s])).not.toContain(s);
+  });
+  it('--set paths create objects and arrays, values are JSON when they parse', () => {
+    expect(applySets({ a: { b: 1 } }, ['a.b=2', 'a.c="2"', 'x.0.y=true', 'name=plain text'])).toEqual({ a: { b: 2, c: '2' }, x: [{ y: true }], name: 'plain text' });
+    expect(() => parseSetArg('novalue')).toThrow(/path=value/);
+    expect(() => parseSetArg('__proto__.x=1')).toThrow(/not allowed/);
+  });
+  it('loopback detection is by URL alone', () => {
+    for (const u of ['http://127.0.0.1:1/x', 'http://localhost/', 'http://[::1]:80/', 'http://127.9.9.9/']) expect(isLoopbackUrl(u)).toBe(true);
+    for (const u of ['http://10.0.0.1/', 'https://example.com/', 'http://127.0.0.1.evil.com/', 'not a url']) expect(isLoopbackUrl(u)).toBe(false);
+    expect(() => assertTargetAllowed('https://example.com/hook', false)).toThrow(/not a loopback/);
+    expect(assertTargetAllowed('https://example.com/hook', true).host).toBe('example.com');
+  });
+  it('backoff honours Retry-After and grows otherwise', () => {
+    expect(backoffMs(0, '2')).toBe(2000);
+    expect(backoffMs(3)).toBeGreaterThanOrEqual(800);
+    expect(backoffMs(20)).toBeLessThanOrEqual(5000);
+  });
+});
