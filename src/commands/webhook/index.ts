@@ -1,10 +1,19 @@
 import { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
 import type { Ctx } from '../../ui/context.js';
+import { webhookSignCommand } from './sign.js';
+import { webhookVerifyCommand } from './verify.js';
+import { webhookReplayCommand } from './replay.js';
+import { webhookChallengeCommand } from './challenge.js';
+import { webhookListenCommand } from './listen.js';
+import { webhookCheckCommand } from './check.js';
 
-// Placeholder until the command lands: listed in --help, refuses to run.
-export default function webhookCommand(_ctx: Ctx): Command {
-  return new Command('webhook').description('(not built yet)').allowUnknownOption().argument('[args...]').action(() => {
-    throw new UsageError('not_implemented', 'fbpay webhook is not built yet');
-  });
+export default function webhookCommand(ctx: Ctx): Command {
+  return new Command('webhook')
+    .description('sign, verify, replay, listen and check webhooks (facebook, paypal, midas)')
+    .addCommand(webhookSignCommand(ctx))
+    .addCommand(webhookVerifyCommand(ctx))
+    .addCommand(webhookReplayCommand(ctx))
+    .addCommand(webhookChallengeCommand(ctx))
+    .addCommand(webhookListenCommand(ctx))
+    .addCommand(webhookCheckCommand(ctx));
 }
