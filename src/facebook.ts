@@ -1,2 +1,3 @@
-/** `fbpay/facebook`: the facebook codecs and verifiers (pure, clock injectable). */
-export {};
+/** `fbpay/facebook`: signed requests, webhook signatures, Graph helpers (pure, clock injectable). */
+export { signSignedRequest, base64UrlEncode, type SignOptions } from './core/facebook/signed-request.js';
+export { hubSignature, hubSignatureHeaders, type HubAlgorithm } from './core/facebook/hub-signature.js';
