@@ -64,7 +64,7 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
     return { status: res.statusCode, headers, body: Buffer.concat(chunks), truncated, latencyMs: performance.now() - started };
   } catch (e) {
-    throw networkError(e, url, timeoutMs, req.signal);
+    throw networkError(timeout.aborted ? Object.assign(new Error('timeout'), { code: 'TimeoutError' }) : e, url, timeoutMs, req.signal);
   }
 }
 
@@ -72,7 +72,7 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
 export function networkError(e: unknown, url: string, timeoutMs: number, userSignal?: AbortSignal): Error {
   if (userSignal?.aborted) return userSignal.reason instanceof Error ? userSignal.reason : new InterruptedError();
   const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
-  const code = err?.code ?? err?.cause?.code ?? err?.name;
+  const code = [err?.code, err?.cause?.code, err?.name].find((c) => typeof c === 'string');
   const where = safeOrigin(url);
   switch (code) {
     case 'ECONNREFUSED':
