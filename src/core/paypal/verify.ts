@@ -1,0 +1,307 @@
+import { verify as cryptoVerify, type KeyObject, type X509Certificate } from 'node:crypto';
+import { FbpayError, UsageError } from '../errors.js';
+import { readTransmission, REQUIRED_PAYPAL_HEADERS, PAYPAL_HEADERS, type PaypalTransmission } from './headers.js';
+import { paypalCrc32, paypalSignedString } from './signed-string.js';
+import { certNames, certTime, checkCertUrl, isoSeconds, PAYPAL_CERT_NAME, parseCertificates } from './cert-policy.js';
+import { paypalEventInfo, type PaypalEventInfo } from './subscription.js';
+
+/** One line of the verdict: `{check, ok, detail}`; `warning` marks an ok check the user should read. */
+export interface PaypalCheck {
+  check: 'headers' | 'auth_algo' | 'transmission_time' | 'cert_url' | 'certificate' | 'cert_subject' | 'cert_validity' | 'cert_chain' | 'signature';
+  ok: boolean;
+  detail: string;
+  warning?: boolean;
+}
+
+/** A near miss: a plausible mistake under which the signature does verify. */
+export interface PaypalNearMiss {
+  cause: 'simulator_webhook_id' | 'event_id_as_webhook_id' | 'webhook_id_whitespace' | 'body_reserialized' | 'crc_signed' | 'crc_hex' | 'transmission_time_altered';
+  /** True when the signature verifies under this variant; false for a suspicion that could not be confirmed. */
+  matches: boolean;
+  detail: string;
+}
+
+export interface PaypalVerifyOptions {
+  /** Your webhook's id (developer dashboard), or `WEBHOOK_ID` for simulator deliveries. */
+  webhookId: string;
+  /** Unix seconds, or a clock. Default: the current time. Historical deliveries need it pinned. */
+  now?: number | (() => number);
+  /** A certificate the caller trusts explicitly (`--cert`): used instead of fetching PAYPAL-CERT-URL. */
+  certPem?: string;
+  /** Fetches the PEM at an already-allowed certificate URL (the verifier never calls it for a refused URL). */
+  loadCert?: (url: string) => Promise<string>;
+  /** Intermediate CA certificate(s) (PEM) the leaf must chain to. */
+  caPem?: string;
+  /** Hosts allowed besides PayPal's (`--allow-cert-host`). */
+  allowCertHosts?: readonly string[];
+  /** A chain that cannot be checked (no intermediate) fails instead of warning. */
+  strictChain?: boolean;
+  /** Oldest accepted transmission time, seconds (default 86 400; 0 disables). */
+  maxAgeSeconds?: number;
+  /** Largest accepted clock skew into the future, seconds (default 300). */
+  futureSkewSeconds?: number;
+  /** Try the near misses when the signature fails (default true). */
+  diagnose?: boolean;
+}
+
+export interface PaypalVerifyResult {
+  valid: boolean;
+  checks: PaypalCheck[];
+  webhookId: string;
+  crc: number;
+  /** The string that should have been signed (when the headers were there to build it). */
+  signedString?: string;
+  transmission: PaypalTransmission;
+  certificate?: { source: 'explicit' | 'fetched'; subject: string; issuer: string; validFrom: string; validTo: string; url?: string };
+  nearMisses: PaypalNearMiss[];
+  event: PaypalEventInfo;
+}
+
+export const DEFAULT_MAX_AGE_SECONDS = 86_400;
+export const DEFAULT_FUTURE_SKEW_SECONDS = 300;
+/** The webhook id PayPal's simulator signs with. */
+export const SIMULATOR_WEBHOOK_ID = 'WEBHOOK_ID';
+
+/**
+ * Verifies a PayPal webhook delivery offline, check by check: required headers, algorithm,
+ * transmission time, certificate URL (refused before any fetch unless PayPal's or allowed),
+ * certificate subject, validity at `now`, chain to the intermediate CA, and the RSA-SHA256 signature
+ * over `transmission_id|transmission_time|webhook_id|crc32(body)`. Never throws for a bad delivery:
+ * every problem is a failed check. Throws UsageError for bad caller input (an unreadable `certPem` or
+ * `caPem`), and whatever `loadCert` throws (NetworkError when the fetch failed).
+ */
+export async function verifyPaypalWebhook(
+  body: Uint8Array | string,
+  headers: Record<string, string | undefined>,
+  opts: PaypalVerifyOptions,
+): Promise<PaypalVerifyResult> {
+  const raw = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const now = typeof opts.now === 'function' ? opts.now() : (opts.now ?? Math.floor(Date.now() / 1000));
+  const webhookId = opts.webhookId;
+  if (typeof webhookId !== 'string' || webhookId === '') throw new UsageError('missing_webhook_id', 'a webhook id is needed to verify', { hint: 'pass --webhook-id or set PAYPAL_WEBHOOK_ID (simulator deliveries: WEBHOOK_ID)' });
+  const t = readTransmission(headers);
+  const checks: PaypalCheck[] = [];
+  const result: PaypalVerifyResult = { valid: false, checks, webhookId, crc: paypalCrc32(raw), transmission: t, nearMisses: [], event: paypalEventInfo(raw) };
+  const explicitCerts = opts.certPem !== undefined ? parseCertificates(opts.certPem, '--cert') : undefined;
+  const caCerts = opts.caPem !== undefined && opts.caPem.trim() !== '' ? parseCertificates(opts.caPem, '--ca') : [];
+
+  const missing = REQUIRED_PAYPAL_HEADERS.filter((h) => !headerValue(t, h));
+  checks.push(missing.length ? { check: 'headers', ok: false, detail: `missing ${missing.map((h) => h.toUpperCase()).join(', ')}` } : { check: 'headers', ok: true, detail: 'all PAYPAL-* headers present' });
+  if (t.transmissionId && t.transmissionTime) {
+    result.signedString = paypalSignedString({ transmissionId: t.transmissionId, transmissionTime: t.transmissionTime, webhookId, body: raw }).signedString;
+  }
+  if (missing.some((h) => h !== PAYPAL_HEADERS.certUrl || !explicitCerts)) return finish(result);
+
+  const algoOk = /^sha256withrsa$/i.test(t.authAlgo!.trim());
+  checks.push(algoOk ? { check: 'auth_algo', ok: true, detail: t.authAlgo! } : { check: 'auth_algo', ok: false, detail: `unsupported PAYPAL-AUTH-ALGO "${t.authAlgo!.slice(0, 40)}" (PayPal signs SHA256withRSA)` });
+
+  checks.push(timeCheck(t.transmissionTime!, now, opts));
+
+  // The certificate: the caller's, or fetched — but only from an allowed URL, decided before any request.
+  let certs: X509Certificate[];
+  let userTrusted: boolean;
+  if (explicitCerts) {
+    const v = t.certUrl ? checkCertUrl(t.certUrl, opts.allowCertHosts) : undefined;
+    checks.push({ check: 'cert_url', ok: true, detail: `not fetched: using --cert${v && !v.ok ? ` (the header's URL would be refused: ${v.detail})` : ''}`, warning: v ? !v.ok : undefined });
+    certs = explicitCerts;
+    userTrusted = true;
+    const c = certs[0];
+    result.certificate = { source: 'explicit', subject: oneLine(c.subject), issuer: oneLine(c.issuer), validFrom: isoSeconds(certTime(c.validFrom)), validTo: isoSeconds(certTime(c.validTo)) };
+  } else {
+    const v = checkCertUrl(t.certUrl, opts.allowCertHosts);
+    checks.push({ check: 'cert_url', ok: v.ok, detail: v.detail, warning: v.userAllowed || undefined });
+    if (!v.ok) return finish(result);
+    if (!opts.loadCert) {
+      checks.push({ check: 'certificate', ok: false, detail: 'no certificate: pass --cert, or let fbpay fetch PAYPAL-CERT-URL' });
+      return finish(result);
+    }
+    const pem = await opts.loadCert(t.certUrl!);
+    try {
+      certs = parseCertificates(pem, `the certificate at ${t.certUrl}`);
+    } catch (e) {
+      if (!(e instanceof FbpayError)) throw e;
+      checks.push({ check: 'certificate', ok: false, detail: e.message });
+      return finish(result);
+    }
+    userTrusted = Boolean(v.userAllowed);
+    const c = certs[0];
+    result.certificate = { source: 'fetched', url: t.certUrl, subject: oneLine(c.subject), issuer: oneLine(c.issuer), validFrom: isoSeconds(certTime(c.validFrom)), validTo: isoSeconds(certTime(c.validTo)) };
+  }
+  const leaf = certs[0];
+
+  const names = certNames(leaf);
+  const paypalName = [names.cn, ...names.dns].find((n) => n && PAYPAL_CERT_NAME.test(n));
+  if (paypalName) checks.push({ check: 'cert_subject', ok: true, detail: `CN=${names.cn ?? '(none)'}` });
+  else if (userTrusted)
+    checks.push({ check: 'cert_subject', ok: true, warning: true, detail: `CN=${names.cn ?? '(none)'} is not a PayPal certificate; accepted because you supplied or allowed it` });
+  else checks.push({ check: 'cert_subject', ok: false, detail: `CN=${names.cn ?? '(none)'} is not messageverificationcerts…paypal.com` });
+
+  const from = certTime(leaf.validFrom);
+  const to = certTime(leaf.validTo);
+  if (now < from) checks.push({ check: 'cert_validity', ok: false, detail: `not valid before ${isoSeconds(from)} (now ${isoSeconds(now)})` });
+  else if (now > to)
+    checks.push({ check: 'cert_validity', ok: false, detail: `expired ${isoSeconds(to)} (now ${isoSeconds(now)}); a historical delivery needs --now <its transmission time>` });
+  else checks.push({ check: 'cert_validity', ok: true, detail: `valid ${isoSeconds(from)} → ${isoSeconds(to)}` });
+
+  checks.push(chainCheck(leaf, [...certs.slice(1), ...caCerts], now, Boolean(opts.strictChain)));
+
+  const sig = decodeSignature(t.transmissionSig!);
+  const publicKey = leaf.publicKey;
+  if (!sig) checks.push({ check: 'signature', ok: false, detail: 'PAYPAL-TRANSMISSION-SIG is not base64' });
+  else if (!algoOk) checks.push({ check: 'signature', ok: false, detail: 'not checked: unsupported algorithm' });
+  else if (rsaVerify(result.signedString!, sig, publicKey)) checks.push({ check: 'signature', ok: true, detail: `RSA-SHA256 over ${result.signedString}` });
+  else {
+    if (opts.diagnose !== false) result.nearMisses = diagnose(raw, t, webhookId, sig, publicKey, result.event);
+    const hit = result.nearMisses.find((m) => m.matches);
+    checks.push({ check: 'signature', ok: false, detail: hit ? `does not verify as given — ${hit.detail}` : `does not verify over ${result.signedString}` });
+  }
+  return finish(result);
+}
+
+function finish(r: PaypalVerifyResult): PaypalVerifyResult {
+  r.valid = r.checks.length > 0 && r.checks.every((c) => c.ok) && r.checks.some((c) => c.check === 'signature');
+  return r;
+}
+
+function headerValue(t: PaypalTransmission, header: string): string | undefined {
+  const key = (Object.keys(PAYPAL_HEADERS) as Array<keyof typeof PAYPAL_HEADERS>).find((k) => PAYPAL_HEADERS[k] === header)!;
+  const v = t[key];
+  return v && v.trim() !== '' ? v : undefined;
+}
+
+const oneLine = (dn: string) => dn.split('\n').join(', ');
+
+function timeCheck(time: string, now: number, opts: PaypalVerifyOptions): PaypalCheck {
+  const at = Date.parse(time);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(time) || !Number.isFinite(at)) return { check: 'transmission_time', ok: false, detail: `PAYPAL-TRANSMISSION-TIME is not an ISO time: "${time.slice(0, 40)}"` };
+  const secs = Math.floor(at / 1000);
+  const skew = opts.futureSkewSeconds ?? DEFAULT_FUTURE_SKEW_SECONDS;
+  const maxAge = opts.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
+  if (secs - now > skew) return { check: 'transmission_time', ok: false, detail: `${time} is ${secs - now} s in the future (now ${isoSeconds(now)})` };
+  if (maxAge > 0 && now - secs > maxAge)
+    return { check: 'transmission_time', ok: false, detail: `${time} is ${humanAge(now - secs)} old (limit ${humanAge(maxAge)}); a replay, or a historical delivery that needs --now` };
+  return { check: 'transmission_time', ok: true, detail: `${time} (${humanAge(Math.abs(now - secs))} ${now >= secs ? 'ago' : 'ahead'})` };
+}
+
+function humanAge(s: number): string {
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 172_800) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86400)} days`;
+}
+
+function chainCheck(leaf: X509Certificate, issuers: X509Certificate[], now: number, strict: boolean): PaypalCheck {
+  if (issuers.length === 0) {
+    return strict
+      ? { check: 'cert_chain', ok: false, detail: 'no intermediate CA to check the chain against (--strict-chain): pass --ca <pem>' }
+      : { check: 'cert_chain', ok: true, warning: true, detail: 'not checked: no intermediate CA available (pass --ca <pem>; --strict-chain makes this a failure)' };
+  }
+  const issuer = issuers.find((ca) => leaf.checkIssued(ca));
+  const issuerCn = certNames(leaf).cn;
+  if (!issuer) return { check: 'cert_chain', ok: false, detail: `issued by "${oneLine(leaf.issuer)}", which is none of the ${issuers.length} CA certificate(s) given` };
+  if (!leaf.verify(issuer.publicKey)) return { check: 'cert_chain', ok: false, detail: `the signature on ${issuerCn ?? 'the certificate'} does not verify with the CA's key` };
+  if (!issuer.ca) return { check: 'cert_chain', ok: false, detail: `"${certNames(issuer).cn}" is not a CA certificate` };
+  const caTo = certTime(issuer.validTo);
+  const caFrom = certTime(issuer.validFrom);
+  if (now > caTo || now < caFrom) return { check: 'cert_chain', ok: false, detail: `the CA "${certNames(issuer).cn}" is not valid at ${isoSeconds(now)} (${isoSeconds(caFrom)} → ${isoSeconds(caTo)})` };
+  return { check: 'cert_chain', ok: true, detail: `issued by ${certNames(issuer).cn}` };
+}
+
+function decodeSignature(sig: string): Buffer | undefined {
+  const s = sig.trim();
+  if (s.length === 0 || s.length > 4096 || !/^[A-Za-z0-9+/]+={0,2}$/.test(s) || s.length % 4 === 1) return undefined;
+  return Buffer.from(s, 'base64');
+}
+
+function rsaVerify(signedString: string, sig: Buffer, key: KeyObject): boolean {
+  try {
+    return cryptoVerify('sha256', Buffer.from(signedString, 'utf8'), key, sig);
+  } catch {
+    return false;
+  }
+}
+
+/** Tries the usual mistakes and reports which of them makes the signature verify. */
+function diagnose(body: Buffer, t: PaypalTransmission, webhookId: string, sig: Buffer, key: KeyObject, event: PaypalEventInfo): PaypalNearMiss[] {
+  const id = t.transmissionId!;
+  const time = t.transmissionTime!;
+  const crc = paypalCrc32(body);
+  const ok = (s: string) => rsaVerify(s, sig, key);
+  const out: PaypalNearMiss[] = [];
+  const tried = new Set<string>();
+  const attempt = (cause: PaypalNearMiss['cause'], signed: string, detail: string) => {
+    if (tried.has(signed)) return false;
+    tried.add(signed);
+    if (!ok(signed)) return false;
+    out.push({ cause, matches: true, detail });
+    return true;
+  };
+
+  if (webhookId !== SIMULATOR_WEBHOOK_ID) {
+    attempt(
+      'simulator_webhook_id',
+      `${id}|${time}|${SIMULATOR_WEBHOOK_ID}|${crc}`,
+      'a simulator delivery: it verifies with webhook id WEBHOOK_ID (simulator events are signed with that literal, and PayPal\'s verify API rejects them)',
+    );
+  }
+  const looksLikeEventId = /^WH-/i.test(webhookId) || (event.eventId !== undefined && webhookId === event.eventId);
+  if (looksLikeEventId) {
+    out.push({
+      cause: 'event_id_as_webhook_id',
+      matches: false,
+      detail: `"${webhookId}" is the event id (WH-…, the body's "id"), not your webhook's id: use the webhook id from the developer dashboard (or WEBHOOK_ID for the simulator)`,
+    });
+  }
+  if (webhookId.trim() !== webhookId) attempt('webhook_id_whitespace', `${id}|${time}|${webhookId.trim()}|${crc}`, 'the webhook id has surrounding whitespace: it verifies once trimmed');
+
+  for (const [label, variant] of bodyVariants(body)) {
+    if (attempt('body_reserialized', `${id}|${time}|${webhookId}|${paypalCrc32(variant)}`, `the body was changed after PayPal signed it: it verifies with ${label}; verify the raw request bytes, not a re-serialized body`)) break;
+  }
+
+  const signedCrc = crc | 0;
+  if (signedCrc !== crc) attempt('crc_signed', `${id}|${time}|${webhookId}|${signedCrc}`, `the sender wrote crc32 as a signed integer (${signedCrc}); PayPal uses the unsigned decimal ${crc}`);
+  for (const hex of [crc.toString(16), crc.toString(16).padStart(8, '0'), crc.toString(16).toUpperCase(), crc.toString(16).padStart(8, '0').toUpperCase()]) {
+    if (attempt('crc_hex', `${id}|${time}|${webhookId}|${hex}`, `the sender wrote crc32 in hex (${hex}); PayPal uses the unsigned decimal ${crc}`)) break;
+  }
+
+  for (const [label, variant] of timeVariants(time, event, body)) {
+    if (attempt('transmission_time_altered', `${id}|${variant}|${webhookId}|${crc}`, `the transmission time was altered: it verifies with "${variant}" (${label}) instead of "${time}"; pass the header exactly as received`)) break;
+  }
+  return out;
+}
+
+function* bodyVariants(body: Buffer): Generator<[string, Buffer]> {
+  const text = body.toString('utf8');
+  const trimmedEnd = text.replace(/\s+$/, '');
+  if (trimmedEnd !== text) yield ['the trailing whitespace/newline removed', Buffer.from(trimmedEnd)];
+  if (text.includes('\r\n')) yield ['CRLF line ends turned into LF', Buffer.from(text.replace(/\r\n/g, '\n'))];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return;
+  }
+  const compact = JSON.stringify(parsed);
+  yield ['the compact JSON PayPal sends (your copy was re-serialized: whitespace)', Buffer.from(compact)];
+  yield ['"/" escaped as "\\/" (PHP json_encode style)', Buffer.from(compact.replace(/\//g, '\\/'))];
+  yield ['"\\/" unescaped', Buffer.from(text.replace(/\\\//g, '/'))];
+  yield ['non-ASCII escaped as \\uXXXX', Buffer.from(compact.replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')))];
+}
+
+function* timeVariants(time: string, event: PaypalEventInfo, body: Buffer): Generator<[string, string]> {
+  const at = Date.parse(time);
+  if (Number.isFinite(at)) {
+    const iso = new Date(at).toISOString();
+    yield ['milliseconds added by a date library', iso];
+    yield ['seconds precision, Z', iso.replace(/\.\d{3}Z$/, 'Z')];
+    yield ['+00:00 instead of Z', iso.replace(/\.\d{3}Z$/, '+00:00')];
+    yield ['unix seconds', String(Math.floor(at / 1000))];
+  }
+  try {
+    const ct = (JSON.parse(body.toString('utf8')) as { create_time?: unknown }).create_time;
+    if (typeof ct === 'string') yield ["the event's create_time", ct];
+  } catch {
+    /* not JSON: no create_time to try */
+  }
+  void event;
+}
