@@ -1,10 +1,21 @@
 import { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
 import type { Ctx } from '../../ui/context.js';
+import { midasOrderCommand } from './order.js';
+import { midasSignCommand } from './sign.js';
+import { midasVerifyCommand } from './verify.js';
 
-// Placeholder until the command lands: listed in --help, refuses to run.
-export default function midasCommand(_ctx: Ctx): Command {
-  return new Command('midas').description('(not built yet)').allowUnknownOption().argument('[args...]').action(() => {
-    throw new UsageError('not_implemented', 'fbpay midas is not built yet');
-  });
+export default function midasCommand(ctx: Ctx): Command {
+  return new Command('midas')
+    .description('Tencent Midas / OpenAPI v3 signatures: sign, verify, order')
+    .addCommand(midasSignCommand(ctx))
+    .addCommand(midasVerifyCommand(ctx))
+    .addCommand(midasOrderCommand(ctx))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ fbpay midas sign --path /v3/user/get_info --appkey KEY openid=1 appid=2
+  $ fbpay midas verify --path /cgi-bin/deliver --query "$RAW_QUERY" --appkey KEY
+  $ fbpay midas order --appid 1450000000 … --send --base-url http://127.0.0.1:4100`,
+    );
 }

@@ -1,0 +1,74 @@
+import { UsageError } from '../errors.js';
+
+/**
+ * The two percent-encodings Tencent signatures are built from. Both work on UTF-8 bytes and write
+ * uppercase hex.
+ *
+ * - `rawurlencode`: PHP's rawurlencode (PHP ≥ 5.3, RFC 3986): keeps A-Z a-z 0-9 - _ . ~ and encodes
+ *   every other byte. PHP before 5.3 also encoded `~` (%7E); Tencent's server kept that behaviour, so
+ *   the official YSDK/Midas PHP SDK (SnsSigCheck::makeSource) applies `str_replace('~', '%7E', …)` to
+ *   the encoded parameter string. `openapiEncode` is that: rawurlencode, then `~` → `%7E`.
+ * - `callbackEncode`: the delivery-callback value rule (SnsSigCheck::encodeValue): keeps only
+ *   0-9 a-z A-Z ! * ( ) and writes every other byte as %XX — so `-` becomes `%2D`, `~` `%7E`.
+ */
+const HEX = '0123456789ABCDEF';
+
+function encodeBytes(input: string, keep: (b: number) => boolean): string {
+  const bytes = Buffer.from(input, 'utf8');
+  let out = '';
+  for (const b of bytes) {
+    if (keep(b)) out += String.fromCharCode(b);
+    else out += '%' + HEX[b >> 4] + HEX[b & 15];
+  }
+  return out;
+}
+
+const isAlnum = (b: number) => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+
+/** PHP ≥ 5.3 `rawurlencode`: RFC 3986 unreserved characters (A-Z a-z 0-9 - _ . ~) kept. */
+export function rawurlencode(input: string): string {
+  return encodeBytes(input, (b) => isAlnum(b) || b === 0x2d || b === 0x5f || b === 0x2e || b === 0x7e);
+}
+
+/** The encoding of the parameter part of an OpenAPI v3 source string: rawurlencode with `~` as `%7E` (as Tencent's SDK does). */
+export function openapiEncode(input: string): string {
+  return encodeBytes(input, (b) => isAlnum(b) || b === 0x2d || b === 0x5f || b === 0x2e);
+}
+
+/** The delivery-callback value rule: every UTF-8 byte except 0-9 a-z A-Z ! * ( ) becomes %XX (uppercase). */
+export function callbackEncode(input: string): string {
+  return encodeBytes(input, (b) => isAlnum(b) || b === 0x21 || b === 0x2a || b === 0x28 || b === 0x29);
+}
+
+/**
+ * Percent-decodes once, like PHP's urldecode/rawurldecode: `%XX` becomes the byte, a malformed
+ * escape is kept literally, and `+` becomes a space only when `formEncoded`. The bytes must be UTF-8.
+ */
+export function percentDecode(input: string, formEncoded = false, what = 'value'): string {
+  const src = Buffer.from(input, 'utf8');
+  const out = Buffer.alloc(src.length);
+  let n = 0;
+  for (let i = 0; i < src.length; i++) {
+    const b = src[i];
+    if (b === 0x25 && i + 2 < src.length && isHex(src[i + 1]) && isHex(src[i + 2])) {
+      out[n++] = parseInt(String.fromCharCode(src[i + 1], src[i + 2]), 16);
+      i += 2;
+    } else if (b === 0x2b && formEncoded) {
+      out[n++] = 0x20;
+    } else {
+      out[n++] = b;
+    }
+  }
+  const bytes = out.subarray(0, n);
+  const text = bytes.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(bytes)) {
+    throw new UsageError('midas_bad_utf8', `${what} is not UTF-8 once percent-decoded`, {
+      hint: 'Tencent signs UTF-8 values; a GBK-encoded value cannot be verified here',
+    });
+  }
+  return text;
+}
+
+function isHex(b: number | undefined): boolean {
+  return b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
+}
