@@ -1,11 +1,334 @@
-import { UsageError } from '../../core/errors.js';
-import type { AdapterOptions, Receiver, ReplayAdapter } from '../webhook/adapter.js';
+import { createHmac } from 'node:crypto';
+import { UsageError, NetworkError } from '../../core/errors.js';
+import type { RenderedFixture } from '../../core/fixtures/schema.js';
+import { hubSignature, verifyHubSignature, HUB_HEADER, type HubAlgorithm } from '../../core/facebook/hub-signature.js';
+import { base64UrlEncode, signSignedRequest } from '../../core/facebook/signed-request.js';
+import { validateCreditsReplyText, CREDITS_METHODS, type CreditsMethod } from '../../core/facebook/credits.js';
+import { safeEqual } from '../../core/safe-equal.js';
+import { httpRequest, type HttpResponse } from '../../transport/http.js';
+import type {
+  AdapterOptions,
+  BuildContext,
+  CapturedDelivery,
+  ExpectSpec,
+  IncomingDelivery,
+  OutgoingDelivery,
+  ReceiveResult,
+  Receiver,
+  ReplayAdapter,
+  ReplyVerdict,
+  TamperMode,
+} from '../webhook/adapter.js';
 
-// Placeholder until the facebook webhook adapter lands.
-export function createReplayAdapter(_opts: AdapterOptions): ReplayAdapter {
-  throw new UsageError('not_implemented', 'facebook webhooks are not built yet');
+/**
+ * The Facebook webhook provider.
+ *
+ * Payments updates (`kind: payments-update`) are JSON POSTs signed with X-Hub-Signature (sha1) and
+ * X-Hub-Signature-256 (sha256) over the exact body bytes. Fixtures whose `meta.signed_request_fields`
+ * names body fields (Payments Lite and Pay Dialog purchases posted by a game client, legacy Credits
+ * callbacks) hold a signed_request PAYLOAD object in each such field; the adapter signs it with the
+ * app secret at build time and sends no X-Hub header, because the signed_request is what a server
+ * verifies there.
+ *
+ * Tamper modes: `body` changes one byte after signing (a digit, so JSON still parses), `signature`
+ * flips the signature, `stale` moves `entry[].time` (or the signed_request's `issued_at`) two days
+ * into the past and signs correctly.
+ */
+export const STALE_SECONDS = 2 * 24 * 3600;
+
+const SIGNED_REQUEST_KINDS = new Set(['lite-purchase', 'pay-dialog-purchase', 'credits-callback']);
+const HOP_HEADERS = new Set(['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'x-hub-signature', 'x-hub-signature-256', 'expect', 'te', 'upgrade']);
+
+function requireSecret(opts: AdapterOptions): string {
+  if (!opts.secret) throw new UsageError('missing_setting', 'missing app secret (facebook webhooks are signed with it)', { hint: 'pass --secret or set FB_APP_SECRET' });
+  return opts.secret;
 }
 
-export function createReceiver(_opts: AdapterOptions): Receiver {
-  throw new UsageError('not_implemented', 'facebook webhooks are not built yet');
+export function createReplayAdapter(opts: AdapterOptions): ReplayAdapter {
+  const secret = requireSecret(opts);
+  const which = opts.signatureHeader ?? 'both';
+  if (!['sha1', 'sha256', 'both'].includes(which)) throw new UsageError('bad_option', `--signature-header must be sha1, sha256 or both, got "${String(which)}"`);
+  const algorithms: HubAlgorithm[] = which === 'both' ? ['sha1', 'sha256'] : [which];
+  const seeded = new Set<string>();
+
+  const signHeaders = (body: Buffer, tamper?: TamperMode): Record<string, string> => {
+    const h: Record<string, string> = {};
+    for (const a of algorithms) h[HUB_HEADER[a]] = tamper === 'signature' ? flipHex(hubSignature(body, secret, a)) : hubSignature(body, secret, a);
+    return h;
+  };
+
+  async function seed(payment: unknown, signal?: AbortSignal): Promise<void> {
+    if (!opts.graphUrl || !payment || typeof payment !== 'object') return;
+    const json = JSON.stringify(payment);
+    if (seeded.has(json)) return;
+    const url = opts.graphUrl.replace(/\/+$/, '') + '/_fbpay/payments';
+    const res = await httpRequest({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body: json, timeoutMs: 5000, signal });
+    if (res.status < 200 || res.status > 299) {
+      throw new NetworkError('graph_seed_failed', `seeding the Graph emulator at ${new URL(url).origin} failed: status ${res.status} ${res.body.toString('utf8').split('\n')[0].slice(0, 120)}`, {
+        hint: 'is --graph-url a running `fbpay mock graph`?',
+      });
+    }
+    if (seeded.size > 10_000) seeded.clear();
+    seeded.add(json);
+  }
+
+  return {
+    provider: 'facebook',
+    async build(input, ctx: BuildContext): Promise<OutgoingDelivery> {
+      if ('captured' in input && input.captured) return buildCaptured(input, ctx, signHeaders);
+      const fx = input as RenderedFixture;
+      if (fx.provider !== 'facebook') throw new UsageError('wrong_provider', `fixture ${fx.name} is a ${fx.provider} fixture, not facebook`, { hint: `use --provider ${fx.provider}` });
+      await seed(fx.payment);
+      return buildFixture(fx, ctx, secret, signHeaders);
+    },
+    judge(res: HttpResponse, delivery: OutgoingDelivery, expect: ExpectSpec): ReplyVerdict | undefined {
+      const method = delivery.meta?.credits_method as CreditsMethod | undefined;
+      if (!method || delivery.meta?.tamper) return undefined;
+      const wants2xx = (expect.kind === 'class' && expect.cls === 2) || (expect.kind === 'status' && expect.status >= 200 && expect.status < 300);
+      if (!wants2xx || res.status < 200 || res.status > 299) return undefined;
+      if (expect.kind === 'status' && res.status !== expect.status) return undefined;
+      const v = validateCreditsReplyText(method, res.body.toString('utf8'), { orderId: delivery.meta?.order_id as string | undefined });
+      return v.ok ? { ok: true } : { ok: false, reason: `credits reply: ${v.reason}` };
+    },
+  };
+}
+
+/** Turns a rendered Facebook fixture into exact bytes and headers. Exported for tests and `webhook check`. */
+export function buildFixture(fx: RenderedFixture, ctx: BuildContext, secret: string, signHeaders: (b: Buffer, t?: TamperMode) => Record<string, string>): OutgoingDelivery {
+  const srFields = signedRequestFields(fx);
+  const tamper = ctx.tamper;
+  let body = fx.body;
+  const meta: Record<string, unknown> = { kind: fx.kind, ...(tamper ? { tamper } : {}) };
+  const url = targetUrl(ctx.target, fx.delivery.path);
+
+  if (srFields.length) {
+    if (!isObject(body)) throw new UsageError('bad_fixture', `fixture ${fx.name}: body must be an object to carry a signed_request`);
+    const b: Record<string, unknown> = { ...body };
+    for (const field of srFields) {
+      const payload = b[field];
+      if (!isObject(payload)) throw new UsageError('bad_fixture', `fixture ${fx.name}: body.${field} must be the signed_request payload object`, { hint: 'see meta.signing in a built-in fixture' });
+      const p = tamper === 'stale' ? { ...payload, issued_at: ctx.now() - STALE_SECONDS } : payload;
+      let sr = signSignedRequest(p, secret);
+      if (tamper === 'signature') sr = flipBase64Url(sr);
+      if (tamper === 'body') sr = tamperSignedRequestPayload(sr);
+      b[field] = sr;
+      Object.assign(meta, describeSignedRequestPayload(fx.kind, p));
+    }
+    if (fx.kind === 'credits-callback' && typeof b.method === 'string' && (CREDITS_METHODS as readonly string[]).includes(b.method)) {
+      meta.credits_method = b.method;
+      const credits = (b as Record<string, any>).order_id ?? (srFields.map((f) => (fx.body as any)[f]?.credits?.order_id).find((x) => x !== undefined));
+      if (credits !== undefined) meta.order_id = String(credits);
+    }
+    body = b;
+  } else if (isObject(body) && Array.isArray(body.entry)) {
+    meta.payment_ids = body.entry.map((e: any) => (isObject(e) ? e.id : undefined)).filter((x: unknown) => x !== undefined);
+    meta.changed_fields = [...new Set(body.entry.flatMap((e: any) => (isObject(e) && Array.isArray(e.changed_fields) ? e.changed_fields : [])))];
+    if (tamper === 'stale') body = { ...body, entry: body.entry.map((e: any) => (isObject(e) ? { ...e, time: ctx.now() - STALE_SECONDS } : e)) };
+  }
+
+  const method = fx.delivery.method;
+  if (method === 'GET' || fx.delivery.encoding === 'query') {
+    const u = new URL(url);
+    for (const [k, v] of Object.entries(isObject(body) ? body : {})) u.searchParams.append(k, typeof v === 'string' ? v : JSON.stringify(v));
+    return { label: fx.step ?? fx.name, method: 'GET', url: u.toString(), headers: {}, meta };
+  }
+  let bytes: Buffer;
+  let contentType: string;
+  if (fx.delivery.encoding === 'form') {
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(isObject(body) ? body : {})) form.append(k, typeof v === 'string' ? v : JSON.stringify(v));
+    bytes = Buffer.from(form.toString(), 'utf8');
+    contentType = 'application/x-www-form-urlencoded';
+  } else {
+    bytes = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
+    contentType = 'application/json';
+  }
+  const headers: Record<string, string> = { 'Content-Type': fx.delivery.contentType ?? contentType };
+  if (!srFields.length) {
+    Object.assign(headers, signHeaders(bytes, tamper === 'signature' ? 'signature' : undefined));
+    if (tamper === 'body') bytes = tamperByte(bytes);
+  }
+  return { label: fx.step ?? fx.name, method: 'POST', url, headers, body: bytes, meta };
+}
+
+function buildCaptured(cap: CapturedDelivery, ctx: BuildContext, signHeaders: (b: Buffer, t?: TamperMode) => Record<string, string>): OutgoingDelivery {
+  let bytes = cap.body;
+  if (ctx.tamper === 'stale') {
+    const stale = ctx.now() - STALE_SECONDS;
+    bytes = Buffer.from(bytes.toString('latin1').replace(/("time"\s*:\s*)\d+/g, `$1${stale}`), 'latin1');
+  }
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(cap.headers)) if (!HOP_HEADERS.has(k.toLowerCase())) headers[k] = v;
+  const hadHub = Object.keys(cap.headers).some((k) => k.toLowerCase().startsWith('x-hub-signature'));
+  if (hadHub || cap.method.toUpperCase() === 'POST') Object.assign(headers, signHeaders(bytes, ctx.tamper === 'signature' ? 'signature' : undefined));
+  if (ctx.tamper === 'body') bytes = tamperByte(bytes);
+  const target = ctx.target;
+  const url = target.pathname && target.pathname !== '/' ? target.toString() : new URL(cap.path || '/', target).toString();
+  const method = cap.method.toUpperCase() === 'GET' ? 'GET' : 'POST';
+  return {
+    label: cap.label,
+    method,
+    url,
+    headers,
+    body: method === 'POST' ? bytes : undefined,
+    meta: { captured: true, ...summarizeBody(bytes), ...(ctx.tamper ? { tamper: ctx.tamper } : {}) },
+  };
+}
+
+export function createReceiver(opts: AdapterOptions): Receiver {
+  const secret = requireSecret(opts);
+  const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+  return {
+    provider: 'facebook',
+    handshake(d: IncomingDelivery) {
+      if (d.method.toUpperCase() !== 'GET') return undefined;
+      const q = new URLSearchParams(d.rawQuery);
+      if (q.get('hub.mode') === null && q.get('hub.challenge') === null) return undefined;
+      const token = q.get('hub.verify_token') ?? '';
+      if (q.get('hub.mode') !== 'subscribe') return { status: 400, body: 'hub.mode must be subscribe' };
+      if (!opts.verifyToken) return { status: 403, body: 'no verify token configured (pass --verify-token)' };
+      if (!safeEqual(token, opts.verifyToken)) return { status: 403, body: 'verify token mismatch' };
+      return { status: 200, body: q.get('hub.challenge') ?? '' };
+    },
+    receive(d: IncomingDelivery): ReceiveResult {
+      return receiveDelivery(d, secret, now);
+    },
+  };
+}
+
+/** Verifies one POST the way a Facebook-facing server should, and summarizes it. */
+export function receiveDelivery(d: IncomingDelivery, secret: string, now: () => number = () => Math.floor(Date.now() / 1000)): ReceiveResult {
+  const header = (name: string) => {
+    for (const [k, v] of Object.entries(d.headers)) if (k.toLowerCase() === name) return v;
+    return undefined;
+  };
+  const s256 = header('x-hub-signature-256');
+  const s1 = header('x-hub-signature');
+  const summary = summarizeBody(d.body);
+  const line = String(summary.summary);
+  if (s256 !== undefined || s1 !== undefined) {
+    const r = verifyHubSignature(d.body, (s256 ?? s1)!, secret);
+    if (!r.valid) return { verified: false, reason: r.reason, summary: line };
+    if (summary.unparsable) return { verified: true, summary: line, reason: 'body is not JSON', reply: { status: 400, body: 'body is not JSON' } };
+    return { verified: true, summary: line };
+  }
+  const sr = summary.signed_request as string | undefined;
+  if (sr !== undefined) {
+    const r = verifySignedRequestString(sr, secret);
+    if (!r.valid) return { verified: false, reason: `signed_request: ${r.reason}`, summary: line };
+    const issued = Number((r.payload as Record<string, unknown>)?.issued_at);
+    if (Number.isFinite(issued) && Math.abs(now() - issued) > 24 * 3600) {
+      return { verified: false, reason: `signed_request issued_at is ${Math.round((now() - issued) / 3600)} h old (stale)`, summary: line };
+    }
+    return { verified: true, summary: line };
+  }
+  return { verified: false, reason: 'no X-Hub-Signature-256 or X-Hub-Signature header (and no signed_request in the body)', summary: line };
+}
+
+/** Constant-time signed_request check (HMAC-SHA256 over the payload segment as sent). Never throws. */
+export function verifySignedRequestString(sr: string, secret: string): { valid: boolean; reason?: string; payload?: unknown } {
+  const parts = sr.split('.');
+  if (parts.length !== 2 || !parts[0] || !parts[1]) return { valid: false, reason: 'not of the form <signature>.<payload>' };
+  const [sig, segment] = parts;
+  const expected = createHmac('sha256', secret).update(segment).digest();
+  const given = Buffer.from(sig.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(segment.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
+  } catch {
+    payload = undefined;
+  }
+  if (!safeEqual(expected, given)) return { valid: false, reason: 'HMAC-SHA256 does not match', payload };
+  if (!isObject(payload)) return { valid: false, reason: 'payload is not a JSON object' };
+  return { valid: true, payload };
+}
+
+/** Payment id(s) and changed fields, or what a signed_request post stands for: the one line `listen` prints. */
+export function summarizeBody(body: Buffer): Record<string, unknown> & { summary: string; unparsable?: boolean } {
+  const text = body.toString('utf8');
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    if (/^[\w.%-]+=/.test(text)) doc = Object.fromEntries(new URLSearchParams(text));
+  }
+  if (!isObject(doc)) return { summary: `unparsable body (${body.length} bytes)`, unparsable: true };
+  if (doc.object === 'payments' && Array.isArray(doc.entry)) {
+    const ids = doc.entry.map((e: any) => e?.id).filter((x: unknown) => x !== undefined);
+    const fields = [...new Set(doc.entry.flatMap((e: any) => (Array.isArray(e?.changed_fields) ? e.changed_fields : [])))];
+    return { summary: `payment ${ids.join(',') || '?'} [${fields.join(',')}]`, payment_ids: ids, changed_fields: fields };
+  }
+  if (typeof doc.signed_request === 'string') {
+    const seg = doc.signed_request.split('.')[1] ?? '';
+    let p: any;
+    try {
+      p = JSON.parse(Buffer.from(seg.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
+    } catch {
+      p = undefined;
+    }
+    const method = typeof doc.method === 'string' ? doc.method : undefined;
+    let summary: string;
+    if (method) summary = `credits ${method} order ${p?.credits?.order_id ?? doc.order_id ?? '?'}`;
+    else if (p?.purchase_token ?? doc.purchase_token) summary = `lite purchase ${p?.purchase_token ?? doc.purchase_token}`;
+    else summary = `pay dialog payment ${p?.payment_id ?? doc.payment_id ?? '?'}`;
+    return { summary, signed_request: doc.signed_request };
+  }
+  return { summary: `JSON ${Object.keys(doc).slice(0, 4).join(',')}` };
+}
+
+function describeSignedRequestPayload(kind: string, p: Record<string, unknown>): Record<string, unknown> {
+  if (kind === 'lite-purchase') return { purchase_token: p.purchase_token, payment_id: p.payment_id };
+  if (kind === 'pay-dialog-purchase') return { payment_id: p.payment_id };
+  const credits = isObject(p.credits) ? p.credits : {};
+  return { order_id: credits.order_id };
+}
+
+function signedRequestFields(fx: RenderedFixture): string[] {
+  const f = fx.meta?.signed_request_fields;
+  if (Array.isArray(f)) return f.filter((x): x is string => typeof x === 'string');
+  if (SIGNED_REQUEST_KINDS.has(fx.kind) && isObject(fx.body) && isObject(fx.body.signed_request)) return ['signed_request'];
+  return [];
+}
+
+function targetUrl(target: URL, path?: string): string {
+  if (path && (target.pathname === '/' || target.pathname === '')) return new URL(path, target).toString() + target.search;
+  return target.toString();
+}
+
+/** Changes one byte after signing: the last digit becomes another digit (JSON still parses), else the last byte is flipped. */
+export function tamperByte(bytes: Buffer): Buffer {
+  const out = Buffer.from(bytes);
+  for (let i = out.length - 1; i >= 0; i--) {
+    if (out[i] >= 0x30 && out[i] <= 0x39) {
+      out[i] = out[i] === 0x39 ? 0x38 : out[i] + 1;
+      return out;
+    }
+  }
+  if (out.length === 0) return Buffer.from(' ');
+  out[out.length - 1] ^= 0x01;
+  return out;
+}
+
+function flipHex(headerValue: string): string {
+  const last = headerValue.at(-1)!;
+  return headerValue.slice(0, -1) + (last === '0' ? '1' : '0');
+}
+
+function flipBase64Url(sr: string): string {
+  const dot = sr.indexOf('.');
+  const c = sr[0];
+  return (c === 'A' ? 'B' : 'A') + sr.slice(1, dot) + sr.slice(dot);
+}
+
+/** Keeps the signature, alters the payload after signing (the amount or issued_at), re-encodes it. */
+function tamperSignedRequestPayload(sr: string): string {
+  const [sig, seg] = sr.split('.');
+  const p = JSON.parse(Buffer.from(seg.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8')) as Record<string, unknown>;
+  if (typeof p.amount === 'string') p.amount = p.amount === '0.01' ? '0.02' : '0.01';
+  else p.issued_at = Number(p.issued_at ?? 0) + 1;
+  return `${sig}.${base64UrlEncode(JSON.stringify(p))}`;
+}
+
+function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
