@@ -1,0 +1,258 @@
+import type { Dispatcher } from 'undici';
+import { build as buildHistogram } from 'hdr-histogram-js';
+import type { RenderedFixture } from '../../core/fixtures/schema.js';
+import { FbpayError, InterruptedError, NetworkError } from '../../core/errors.js';
+import { backoffMs, httpRequest, sleep, type HttpResponse } from '../../transport/http.js';
+import type { CapturedDelivery, ExpectSpec, OutgoingDelivery, ReplayAdapter, TamperMode } from './adapter.js';
+import { checkExpect } from './expect.js';
+
+/**
+ * The provider-neutral delivery engine behind `webhook replay`: pulls deliveries from a (possibly
+ * endless) source, has the provider adapter turn each into exact bytes, sends them over one
+ * keep-alive undici pool with bounded concurrency, judges each reply and streams a result per
+ * delivery. The summary is computed from counters and an HDR histogram, so memory stays flat
+ * however many deliveries are sent.
+ */
+export type ReplayInput = RenderedFixture | CapturedDelivery;
+
+export interface ReplayOptions {
+  /** The --to URL, already checked against --allow-remote. */
+  target: URL;
+  /** Requests in flight at once; 1 (the default) keeps the source's order. */
+  concurrency?: number;
+  /** Per attempt, ms. Default 10 000. */
+  timeoutMs?: number;
+  /** Extra attempts on network errors and 5xx replies, with exponential backoff. Default 0. */
+  retries?: number;
+  /** Default 2xx. The adapter's judge() overrides it. */
+  expect?: ExpectSpec;
+  /** Send each built delivery twice, same bytes. */
+  duplicate?: boolean;
+  /** --header k:v, applied over the adapter's headers. */
+  extraHeaders?: Record<string, string>;
+  tamper?: TamperMode;
+  /** Ctrl-C: stop sending, abandon what is in flight, return the summary with interrupted=true. */
+  signal?: AbortSignal;
+  /** Unix seconds, for the adapter (stale tamper, timestamps). */
+  now?: () => number;
+  /** Called once per send, in completion order (source order when concurrency is 1). */
+  onResult?: (r: DeliveryResult) => void;
+  /** An undici dispatcher to use instead of the engine's own keep-alive Agent. */
+  dispatcher?: Dispatcher;
+  /** Largest reply kept for judging, bytes. Default 1 MiB. */
+  maxResponseBytes?: number;
+  /** Backoff between retries (tests shorten it). Default transport backoffMs. */
+  backoff?: (attempt: number, retryAfter?: string) => number;
+}
+
+export interface DeliveryResult {
+  /** 1-based send number. */
+  seq: number;
+  /** Fixture name, scenario step or capture line. */
+  label: string;
+  method: string;
+  url: string;
+  /** Absent when no reply came (network error, timeout). */
+  status?: number;
+  ok: boolean;
+  latencyMs: number;
+  attempts: number;
+  /** The reply as text, first 4 KiB. */
+  response?: string;
+  /** Why it did not meet the expectation, one line. */
+  reason?: string;
+  /** Set when no reply came at all. */
+  error?: FbpayError;
+  /** The second send of a --duplicate pair. */
+  duplicate?: boolean;
+  meta?: Record<string, unknown>;
+}
+
+export interface ReplaySummary {
+  sent: number;
+  ok: number;
+  /** Replies that missed the expectation. */
+  failed: number;
+  /** Deliveries that got no reply (connection errors, timeouts), after retries. */
+  errors: number;
+  rps: number;
+  latency_ms: { p50: number; p95: number; p99: number; max: number };
+  status_counts: Record<string, number>;
+  elapsed_ms: number;
+  interrupted: boolean;
+  /** The first network error, when there was one: the one-line reason behind exit 3. */
+  first_error?: FbpayError;
+}
+
+const RESPONSE_PREVIEW = 4096;
+
+/** Repeats a source `count` times (`--count N`); each round is produced afresh (new ids per round). */
+export async function* repeatRounds<T>(count: number, round: (i: number) => AsyncIterable<T> | Iterable<T>): AsyncGenerator<T> {
+  for (let i = 0; i < count; i++) yield* round(i);
+}
+
+/** Delivers everything `source` yields and resolves to the summary. Never throws for delivery failures. */
+export async function replay(source: AsyncIterable<ReplayInput> | Iterable<ReplayInput>, adapter: ReplayAdapter, opts: ReplayOptions): Promise<ReplaySummary> {
+  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 1));
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const retries = Math.max(0, opts.retries ?? 0);
+  const expect: ExpectSpec = opts.expect ?? { kind: 'class', cls: 2 };
+  const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+  const backoff = opts.backoff ?? ((attempt: number, retryAfter?: string) => backoffMs(attempt, retryAfter));
+  const signal = opts.signal;
+  const maxResponseBytes = opts.maxResponseBytes ?? 1024 * 1024;
+  const extra = opts.extraHeaders && Object.keys(opts.extraHeaders).length ? opts.extraHeaders : undefined;
+
+  // One pool for the whole run: keep-alive connections sized to the concurrency. Ctrl-C destroys
+  // it, which fails whatever is in flight at once (cheaper than a combined signal per request).
+  let own: Dispatcher | undefined;
+  const dispatcher = opts.dispatcher ?? (own = new (await import('undici')).Agent({ connections: concurrency, pipelining: 1, keepAliveTimeout: 10_000 }));
+  const requestSignal = own ? undefined : signal;
+  let destroyed = false;
+  const onAbort = () => {
+    destroyed = true;
+    own?.destroy(new InterruptedError()).catch(() => undefined);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  const hist = buildHistogram({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  const statusCounts = new Map<number, number>();
+  let sent = 0;
+  let ok = 0;
+  let failed = 0;
+  let errors = 0;
+  let seq = 0;
+  let firstError: FbpayError | undefined;
+  let sourceError: unknown;
+  const aborted = () => signal?.aborted === true;
+
+  const iterator = (Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : toAsync(source as Iterable<ReplayInput>)) as AsyncIterator<ReplayInput>;
+  let exhausted = false;
+  const next = async (): Promise<ReplayInput | undefined> => {
+    if (exhausted || aborted() || sourceError) return undefined;
+    try {
+      const r = await iterator.next();
+      if (r.done) {
+        exhausted = true;
+        return undefined;
+      }
+      return r.value;
+    } catch (e) {
+      sourceError ??= e;
+      exhausted = true;
+      return undefined;
+    }
+  };
+
+  const sendOnce = async (d: OutgoingDelivery, duplicate: boolean): Promise<void> => {
+    const mySeq = ++seq;
+    let attempts = 0;
+    let last: { res?: HttpResponse; error?: FbpayError } = {};
+    for (;;) {
+      attempts++;
+      try {
+        const res = await httpRequest({ method: d.method, url: d.url, headers: d.headers, body: d.body, timeoutMs, dispatcher, signal: requestSignal, maxResponseBytes });
+        last = { res };
+        if (res.status >= 500 && attempts <= retries && !aborted()) {
+          await sleep(backoff(attempts - 1, res.headers['retry-after']), signal);
+          continue;
+        }
+      } catch (e) {
+        if (aborted()) return;
+        const err = e instanceof FbpayError ? e : new NetworkError('network', String((e as Error)?.message ?? e).slice(0, 300));
+        last = { error: err };
+        if (err instanceof NetworkError && attempts <= retries) {
+          await sleep(backoff(attempts - 1), signal);
+          continue;
+        }
+      }
+      break;
+    }
+    if (aborted()) return;
+    sent++;
+    const result: DeliveryResult = { seq: mySeq, label: d.label, method: d.method, url: d.url, ok: false, latencyMs: 0, attempts, duplicate: duplicate || undefined, meta: d.meta };
+    if (last.res) {
+      const res = last.res;
+      result.status = res.status;
+      result.latencyMs = res.latencyMs;
+      result.response = res.body.subarray(0, RESPONSE_PREVIEW).toString('utf8');
+      statusCounts.set(res.status, (statusCounts.get(res.status) ?? 0) + 1);
+      hist.recordValue(Math.max(1, Math.round(res.latencyMs * 1000)));
+      const verdict = adapter.judge?.(res, d, expect) ?? checkExpect(res.status, res.body, expect);
+      result.ok = verdict.ok;
+      if (!verdict.ok) result.reason = verdict.reason ?? `status ${res.status}`;
+      if (verdict.ok) ok++;
+      else failed++;
+    } else {
+      const err = last.error!;
+      firstError ??= err;
+      errors++;
+      result.error = err;
+      result.reason = err.message;
+    }
+    opts.onResult?.(result);
+  };
+
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const input = await next();
+      if (input === undefined) return;
+      let d: OutgoingDelivery;
+      try {
+        d = await adapter.build(input, { target: opts.target, now, tamper: opts.tamper });
+      } catch (e) {
+        sourceError ??= e;
+        return;
+      }
+      if (extra) d = { ...d, headers: { ...d.headers, ...extra } };
+      try {
+        await sendOnce(d, false);
+        if (opts.duplicate && !aborted()) await sendOnce(d, true);
+      } catch (e) {
+        // sleep() rejects on Ctrl-C: stop quietly; anything else is a bug worth surfacing.
+        if (!aborted()) {
+          sourceError ??= e;
+          return;
+        }
+      }
+      if (aborted()) return;
+    }
+  };
+
+  let started = 0;
+  try {
+    await adapter.open?.(signal ?? new AbortController().signal);
+    started = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await iterator.return?.().catch(() => undefined);
+    await adapter.close?.().catch(() => undefined);
+    if (own && !destroyed) await own.close().catch(() => undefined);
+  }
+  if (sourceError && !aborted()) throw sourceError;
+
+  const elapsedMs = started ? performance.now() - started : 0;
+  const ms = (us: number) => Math.round(us / 10) / 100;
+  const total = hist.totalCount;
+  const summary: ReplaySummary = {
+    sent,
+    ok,
+    failed,
+    errors,
+    rps: elapsedMs > 0 ? Math.round((sent / elapsedMs) * 1000 * 10) / 10 : 0,
+    latency_ms: total
+      ? { p50: ms(hist.getValueAtPercentile(50)), p95: ms(hist.getValueAtPercentile(95)), p99: ms(hist.getValueAtPercentile(99)), max: ms(hist.maxValue) }
+      : { p50: 0, p95: 0, p99: 0, max: 0 },
+    status_counts: Object.fromEntries([...statusCounts.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
+    elapsed_ms: Math.round(elapsedMs),
+    interrupted: aborted(),
+    first_error: firstError,
+  };
+  hist.destroy();
+  return summary;
+}
+
+async function* toAsync<T>(it: Iterable<T>): AsyncGenerator<T> {
+  yield* it;
+}
