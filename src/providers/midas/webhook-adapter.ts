@@ -22,7 +22,7 @@ export const MIDAS_MAX_SKEW = 900;
 const STALE_SECONDS = 20 * 60;
 
 function requireAppkey(opts: AdapterOptions): string {
-  if (!opts.appkey) throw new UsageError('missing_setting', 'missing the Midas appkey', { hint: 'pass --appkey or set MIDAS_APPKEY' });
+  if (!opts.appkey) throw new UsageError('missing_setting', 'missing the Midas appkey (--appkey or MIDAS_APPKEY)', { hint: 'pass --appkey or set MIDAS_APPKEY' });
   return opts.appkey;
 }
 
