@@ -1,10 +1,283 @@
 import { Command } from 'commander';
+import * as z from 'zod/mini';
 import { UsageError } from '../../core/errors.js';
+import { redact } from '../../core/mask.js';
+import { assertTargetAllowed } from '../../transport/http.js';
+import type { AdapterOptions, Provider } from '../../providers/webhook/adapter.js';
+import type { DeliveryResult, ReplayInput, ReplaySummary } from '../../providers/webhook/replay.js';
+import { collect, intOption, parseOptions } from '../options.js';
 import type { Ctx } from '../../ui/context.js';
 
-// Placeholder until `webhook replay` lands.
-export function webhookReplayCommand(_ctx: Ctx): Command {
-  return new Command('replay').description('(not built yet)').allowUnknownOption().argument('[args...]').action(() => {
-    throw new UsageError('not_implemented', 'fbpay webhook replay is not built yet');
-  });
+export const webhookReplayOptionsSchema = z.object({
+  to: z.string().check(z.minLength(1)),
+  provider: z.optional(z.enum(['facebook', 'paypal', 'midas'])),
+  secret: z.optional(z.string()),
+  signatureHeader: z.enum(['sha1', 'sha256', 'both']),
+  graphUrl: z.optional(z.string()),
+  webhookId: z.optional(z.string()),
+  key: z.optional(z.string()),
+  cert: z.optional(z.string()),
+  certUrl: z.optional(z.string()),
+  appkey: z.optional(z.string()),
+  path: z.optional(z.string()),
+  set: z.array(z.string()),
+  count: z.number(),
+  concurrency: z.number(),
+  duplicate: z.optional(z.boolean()),
+  tamper: z.optional(z.enum(['body', 'signature', 'stale'])),
+  timeout: z.number(),
+  retries: z.number(),
+  expect: z.string(),
+  header: z.array(z.string()),
+  allowRemote: z.optional(z.boolean()),
+});
+type ReplayOptions = z.infer<typeof webhookReplayOptionsSchema>;
+
+/** Per-delivery lines shown before sampling starts; after that only failures (up to the same number) and every 1000th. */
+const SHOW_ALL = 100;
+const SAMPLE_EVERY = 1000;
+
+export function webhookReplayCommand(ctx: Ctx): Command {
+  return new Command('replay')
+    .description('sign fixtures (or recorded deliveries) and deliver them to your endpoint')
+    .argument('<inputs...>', 'fixture names, fixture files or folders, or capture .ndjson files from `webhook listen --record`')
+    .requiredOption('--to <url>', 'the endpoint to deliver to (loopback only unless --allow-remote)')
+    .option('--provider <provider>', 'facebook|paypal|midas (default: from the fixture or capture)')
+    .option('--secret <secret>', 'facebook: app secret (or FB_APP_SECRET)')
+    .option('--signature-header <which>', 'facebook: sha1|sha256|both', 'both')
+    .option('--graph-url <url>', "facebook: a `fbpay mock graph` to seed with each fixture's payment")
+    .option('--webhook-id <id>', 'paypal: webhook id (or PAYPAL_WEBHOOK_ID)')
+    .option('--key <pem file>', 'paypal: private key to sign with (default: a fresh test key)')
+    .option('--cert <pem file>', "paypal: the key's certificate, served on loopback for the replay")
+    .option('--cert-url <url>', 'paypal: PAYPAL-CERT-URL to send instead of the loopback one')
+    .option('--appkey <key>', 'midas: appkey (or MIDAS_APPKEY)')
+    .option('--path <path>', 'midas: the path the signature covers (default: the --to path)')
+    .option('--set <path=value>', 'override a body field (repeatable, JSON-typed values)', collect, [])
+    .option('--count <n>', 'send the inputs n times (fresh ids each round)', intOption('--count', { min: 1 }), 1)
+    .option('--concurrency <c>', 'deliveries in flight at once (1 keeps the order)', intOption('--concurrency', { min: 1, max: 1024 }), 1)
+    .option('--duplicate', 'send each delivery twice, same ids and bytes')
+    .option('--tamper <mode>', 'body|signature|stale: send something a careful endpoint must reject')
+    .option('--timeout <ms>', 'per attempt', intOption('--timeout', { min: 1, max: 600_000 }), 10_000)
+    .option('--retries <n>', 'extra attempts on network errors and 5xx, with backoff', intOption('--retries', { min: 0, max: 20 }), 0)
+    .option('--expect <spec>', '2xx|3xx|4xx|5xx|<code>|ret=<n>', '2xx')
+    .option('--header <k:v>', 'extra request header (repeatable)', collect, [])
+    .option('--allow-remote', 'allow a target that is not 127.0.0.1/::1/localhost')
+    .addHelpText(
+      'after',
+      `
+Per-delivery lines: all of the first ${SHOW_ALL}, then failures and every ${SAMPLE_EVERY}th; none with --quiet.
+The summary always counts every delivery. With --json: NDJSON, one {"type":"delivery",…} per delivery
+(none with --quiet), then {"type":"summary",…}.
+Exit: 0 every delivery met --expect · 1 some did not · 2 bad input · 3 target unreachable · 130 Ctrl-C.
+
+Examples:
+  $ fbpay webhook replay fb-payment-charge --to http://127.0.0.1:3000/webhook --secret "$FB_APP_SECRET"
+  $ fbpay webhook replay fb-payment-refund --to http://127.0.0.1:3000/webhook --tamper signature --expect 4xx
+  $ fbpay webhook replay fb-payment-charge --to http://127.0.0.1:3000/webhook --count 1000 --concurrency 16 --quiet
+  $ fbpay webhook replay capture.ndjson --to http://127.0.0.1:3000/webhook
+  $ fbpay webhook replay paypal-sale-completed --to http://127.0.0.1:3000/paypal --webhook-id WH-123
+  $ fbpay webhook replay midas-delivery --to http://127.0.0.1:3000/midas/deliver --appkey "$MIDAS_APPKEY" --expect ret=0`,
+    )
+    .action(async (inputs: string[], raw: Record<string, unknown>) => {
+      const opts = parseOptions(webhookReplayOptionsSchema, raw);
+      const target = assertTargetAllowed(opts.to, Boolean(opts.allowRemote));
+      const engine = await import('../../providers/webhook/replay.js');
+      const { parseExpect } = await import('../../providers/webhook/expect.js');
+      const expect = parseExpect(opts.expect);
+      const extraHeaders = parseHeaders(opts.header);
+      const plan = await planInputs(ctx, inputs, opts);
+      const { provider, adapterOptions, secrets } = await resolveProvider(ctx, plan.provider, opts);
+      const { loadReplayAdapter } = await import('../../providers/webhook/providers.js');
+      const adapter = await loadReplayAdapter(provider, adapterOptions);
+
+      const render = createRenderer(ctx, secrets);
+      const summary = await engine.replay(
+        engine.repeatRounds(opts.count, () => plan.round()),
+        adapter,
+        {
+          target,
+          concurrency: opts.concurrency,
+          timeoutMs: opts.timeout,
+          retries: opts.retries,
+          expect,
+          duplicate: Boolean(opts.duplicate),
+          extraHeaders,
+          tamper: opts.tamper,
+          signal: ctx.signal,
+          onResult: render.delivery,
+        },
+      );
+      render.summary(summary);
+    });
+}
+
+interface Plan {
+  provider?: Provider;
+  round: () => AsyncGenerator<ReplayInput>;
+}
+
+/** Sorts the arguments into fixtures and capture files, checks they exist, and infers the provider. */
+async function planInputs(ctx: Ctx, inputs: string[], opts: ReplayOptions): Promise<Plan> {
+  const { existsSync, statSync } = await import('node:fs');
+  const { resolve } = await import('node:path');
+  const capture = await import('../../providers/webhook/capture.js');
+  type Item = { kind: 'capture'; file: string; display: string } | { kind: 'fixture'; name: string };
+  const items: Item[] = [];
+  const providers = new Set<Provider>();
+  let library: import('../../providers/fixtures.js').FixtureLibrary | undefined;
+  const lib = async () => (library ??= new (await import('../../providers/fixtures.js')).FixtureLibrary());
+
+  for (const arg of inputs) {
+    const path = resolve(ctx.io.cwd, arg);
+    if (existsSync(path) && statSync(path).isFile() && capture.isCaptureFile(path)) {
+      items.push({ kind: 'capture', file: path, display: arg });
+      for await (const first of capture.readCapture(path, arg)) {
+        const p = capture.inferCaptureProvider(first);
+        if (p) providers.add(p);
+        break;
+      }
+      continue;
+    }
+    const l = await lib();
+    const fixtures = existsSync(path) ? l.addPath(path) : [l.get(arg)];
+    for (const fx of fixtures) {
+      providers.add(fx.provider);
+      items.push({ kind: 'fixture', name: fx.name });
+    }
+  }
+  if (!items.length) throw new UsageError('nothing_to_replay', 'no fixtures or captures to replay', { hint: 'fbpay fixtures list' });
+  if (opts.set.length && items.every((i) => i.kind === 'capture')) ctx.warn('--set applies to fixtures; recorded deliveries are replayed as captured');
+  if (providers.size > 1 && !opts.provider) {
+    throw new UsageError('mixed_providers', `these inputs are for different providers (${[...providers].join(', ')})`, { hint: 'replay one provider at a time, or pass --provider' });
+  }
+  const sets = opts.set;
+  const env = ctx.io.env;
+  return {
+    provider: opts.provider ?? [...providers][0],
+    async *round() {
+      for (const item of items) {
+        if (item.kind === 'capture') yield* capture.readCapture(item.file, item.display);
+        else yield* (await lib()).render(item.name, { sets, env });
+      }
+    },
+  };
+}
+
+async function resolveProvider(ctx: Ctx, inferred: Provider | undefined, opts: ReplayOptions): Promise<{ provider: Provider; adapterOptions: AdapterOptions; secrets: string[] }> {
+  const provider = inferred;
+  if (!provider) throw new UsageError('unknown_provider', 'cannot tell which provider these deliveries are for', { hint: 'pass --provider facebook|paypal|midas' });
+  const readPem = async (file: string | undefined, flag: string) => {
+    if (!file) return undefined;
+    const { readInput } = await import('../../providers/input.js');
+    return (await readInput(file, ctx.io.stdin, { what: flag, maxBytes: 1024 * 1024 })).toString('utf8');
+  };
+  if (provider === 'facebook') {
+    const secret = await ctx.requireSetting('appSecret', opts.secret, 'app secret');
+    return { provider, adapterOptions: { secret, signatureHeader: opts.signatureHeader, graphUrl: opts.graphUrl }, secrets: [secret] };
+  }
+  if (provider === 'paypal') {
+    const webhookId = await ctx.requireSetting('paypalWebhookId', opts.webhookId, 'PayPal webhook id');
+    const keyPem = await readPem(opts.key, '--key');
+    const certPem = await readPem(opts.cert, '--cert');
+    return { provider, adapterOptions: { webhookId, keyPem, certPem, certUrl: opts.certUrl }, secrets: [] };
+  }
+  const appkey = await ctx.requireSetting('midasAppkey', opts.appkey, 'Midas appkey');
+  return { provider, adapterOptions: { appkey, path: opts.path }, secrets: [appkey] };
+}
+
+function parseHeaders(list: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const h of list) {
+    const i = h.indexOf(':');
+    const name = i > 0 ? h.slice(0, i).trim() : '';
+    if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      throw new UsageError('bad_header', `--header expects name:value, got "${h.slice(0, 80)}"`, { hint: 'e.g. --header "X-Env: staging"' });
+    }
+    out[name.toLowerCase()] = h.slice(i + 1).trim();
+  }
+  return out;
+}
+
+/** Streams delivery lines (sampled for humans at high counts) and prints the exact summary. */
+function createRenderer(ctx: Ctx, secrets: string[]) {
+  const c = ctx.chalk;
+  let shown = 0;
+  let failuresShown = 0;
+  let noted = false;
+  const clean = (s: string) => redact(s, secrets);
+  return {
+    delivery(r: DeliveryResult): void {
+      if (ctx.opts.quiet) return;
+      if (ctx.opts.json) {
+        ctx.ndjson({
+          type: 'delivery',
+          seq: r.seq,
+          fixture: r.label,
+          status: r.status ?? null,
+          ok: r.ok,
+          latency_ms: Math.round(r.latencyMs * 100) / 100,
+          response: r.response === undefined ? null : clean(r.response),
+          ...(r.ok ? {} : { reason: clean(r.reason ?? 'failed') }),
+          ...(r.attempts > 1 ? { attempts: r.attempts } : {}),
+          ...(r.duplicate ? { duplicate: true } : {}),
+        });
+        return;
+      }
+      const show = r.seq <= SHOW_ALL || (!r.ok && failuresShown < SHOW_ALL) || r.seq % SAMPLE_EVERY === 0;
+      if (!show) {
+        if (!noted) {
+          noted = true;
+          ctx.info(c.dim(`… more than ${SHOW_ALL} deliveries: showing failures and every ${SAMPLE_EVERY}th from here (the summary counts all)`));
+        }
+        return;
+      }
+      shown++;
+      if (!r.ok && r.seq > SHOW_ALL) failuresShown++;
+      const mark = r.ok ? c.green('✓') : c.red('✗');
+      const status = r.status === undefined ? c.red('ERR') : r.ok ? String(r.status) : c.red(String(r.status));
+      const latency = r.status === undefined ? '' : `${r.latencyMs.toFixed(1)} ms`;
+      const first = r.response === undefined ? '' : clean(r.response.split('\n')[0]).slice(0, 100);
+      const tail = r.ok ? c.dim(first) : `${c.red(clean(r.reason ?? 'failed'))}${first && r.status !== undefined ? c.dim(`  ${first}`) : ''}`;
+      const retried = r.attempts > 1 ? c.dim(` (${r.attempts} attempts)`) : '';
+      ctx.out(`${mark} ${status.padEnd(3)} ${latency.padStart(9)}  #${r.seq} ${r.label}${r.duplicate ? c.dim(' (duplicate)') : ''}${retried}  ${tail}`);
+    },
+    summary(s: ReplaySummary): void {
+      const unreachable = s.sent > 0 && s.errors === s.sent && !s.interrupted;
+      const err = s.first_error;
+      if (ctx.opts.json) {
+        ctx.ndjson({
+          type: 'summary',
+          sent: s.sent,
+          ok: s.ok,
+          failed: s.failed,
+          errors: s.errors,
+          rps: s.rps,
+          latency_ms: s.latency_ms,
+          status_counts: s.status_counts,
+          elapsed_ms: s.elapsed_ms,
+          interrupted: s.interrupted,
+          ...(err ? { error: err.toJSON() } : {}),
+        });
+      } else {
+        const counts = Object.entries(s.status_counts).map(([k, v]) => `${k}×${v}`).join(' ') || 'none';
+        const okPart = s.ok === s.sent ? c.green(`ok ${s.ok}`) : `ok ${s.ok}`;
+        ctx.out(`${c.bold('sent')} ${s.sent} · ${okPart} · failed ${s.failed ? c.red(String(s.failed)) : 0} · errors ${s.errors ? c.red(String(s.errors)) : 0} · status ${counts}`);
+        const l = s.latency_ms;
+        ctx.out(`${s.rps} req/s · latency p50 ${l.p50} ms · p95 ${l.p95} ms · p99 ${l.p99} ms · max ${l.max} ms · ${(s.elapsed_ms / 1000).toFixed(2)} s`);
+      }
+      if (s.interrupted) {
+        ctx.io.stderr.write(`${c.yellow('interrupted')}: stopped after ${s.sent} deliveries\n`);
+        ctx.exitCode = 130;
+        return;
+      }
+      // Reported on stderr, not thrown: with --json, stdout already holds the NDJSON stream.
+      const fail = (message: string, hint: string | undefined, code: number) => {
+        ctx.io.stderr.write(`${c.red('error:')} ${message}\n${hint ? `${c.dim('hint:')} ${hint}\n` : ''}`);
+        ctx.exitCode = code;
+      };
+      if (s.sent === 0) return fail('nothing was sent: the inputs held no deliveries', 'is the capture file empty?', 2);
+      if (unreachable && err) return fail(err.message, err.hint, 3);
+      if (s.failed || s.errors) ctx.exitCode = 1;
+    },
+  };
 }
