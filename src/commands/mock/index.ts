@@ -1,10 +1,7 @@
 import { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
 import type { Ctx } from '../../ui/context.js';
+import { mockGraphCommand } from './graph.js';
 
-// Placeholder until the command lands: listed in --help, refuses to run.
-export default function mockCommand(_ctx: Ctx): Command {
-  return new Command('mock').description('(not built yet)').allowUnknownOption().argument('[args...]').action(() => {
-    throw new UsageError('not_implemented', 'fbpay mock is not built yet');
-  });
+export default function mockCommand(ctx: Ctx): Command {
+  return new Command('mock').description('offline emulators').addCommand(mockGraphCommand(ctx));
 }

@@ -1,10 +1,13 @@
 import { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
 import type { Ctx } from '../../ui/context.js';
+import { paymentGetCommand } from './get.js';
+import { paymentRefundCommand } from './refund.js';
+import { paymentDisputeCommand } from './dispute.js';
 
-// Placeholder until the command lands: listed in --help, refuses to run.
-export default function paymentCommand(_ctx: Ctx): Command {
-  return new Command('payment').description('(not built yet)').allowUnknownOption().argument('[args...]').action(() => {
-    throw new UsageError('not_implemented', 'fbpay payment is not built yet');
-  });
+export default function paymentCommand(ctx: Ctx): Command {
+  return new Command('payment')
+    .description('Graph API payment object: get (with a verdict), refund, dispute')
+    .addCommand(paymentGetCommand(ctx))
+    .addCommand(paymentRefundCommand(ctx))
+    .addCommand(paymentDisputeCommand(ctx));
 }

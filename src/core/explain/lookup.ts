@@ -1,0 +1,60 @@
+import { EXPLAIN_ENTRIES, type ExplainEntry } from './codes.js';
+
+export { EXPLAIN_ENTRIES, type ExplainEntry, type ExplainFamily } from './codes.js';
+
+const BY_CODE = new Map(EXPLAIN_ENTRIES.map((e) => [e.code, e]));
+
+/** Accepts "1383001", "#100", "(#190)", "OAuthException 190", "paypal:crc-mismatch", "PAYPAL crc_mismatch", "midas 4". */
+export function normalizeCode(input: string): string {
+  const s = input.trim().toLowerCase();
+  const family = /^(paypal|midas)[\s:/_-]+(.+)$/.exec(s);
+  if (family) return `${family[1]}:${family[2].trim().replace(/[\s_]+/g, '-')}`;
+  const num = /^\(?#?\s*(\d+)\)?$/.exec(s) ?? /(?:^|\s)\(?#?(\d+)\)?$/.exec(s);
+  if (num) return String(Number(num[1]));
+  return s;
+}
+
+export type ExplainResult = { found: true; entry: ExplainEntry } | { found: false; code: string; nearest: ExplainEntry[] };
+
+/** Looks a code up; an unknown one comes back with the nearest known codes of the same kind. */
+export function explainCode(input: string): ExplainResult {
+  const code = normalizeCode(input);
+  const hit = BY_CODE.get(code);
+  if (hit) return { found: true, entry: hit };
+  return { found: false, code, nearest: nearestCodes(code) };
+}
+
+function nearestCodes(code: string, n = 3): ExplainEntry[] {
+  if (/^\d+$/.test(code)) {
+    const v = Number(code);
+    const pool = EXPLAIN_ENTRIES.filter((e) => /^\d+$/.test(e.code) && (v >= 1_000_000) === (Number(e.code) >= 1_000_000));
+    return [...(pool.length ? pool : EXPLAIN_ENTRIES.filter((e) => /^\d+$/.test(e.code)))]
+      .sort((a, b) => Math.abs(Number(a.code) - v) - Math.abs(Number(b.code) - v) || Number(a.code) - Number(b.code))
+      .slice(0, n);
+  }
+  const family = code.split(':')[0];
+  const pool = EXPLAIN_ENTRIES.filter((e) => e.code.startsWith(family + ':'));
+  return [...(pool.length ? pool : EXPLAIN_ENTRIES.filter((e) => e.code.includes(':')))]
+    .sort((a, b) => distance(a.code, code) - distance(b.code, code))
+    .slice(0, n);
+}
+
+/** Levenshtein distance (small strings only). */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+/** The table entry for a Graph error code (for error hints), if fbpay knows it. */
+export function graphCodeEntry(code: number): ExplainEntry | undefined {
+  return BY_CODE.get(String(code));
+}

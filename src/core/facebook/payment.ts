@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+
+/**
+ * The Graph API payment object (`GET /{payment-id}`), validated loosely: the fields fbpay reasons
+ * about are typed, everything else Facebook adds is kept as it came.
+ */
+const Amount = z.union([z.string(), z.number()]).transform((v) => String(v));
+
+export const PaymentActionSchema = z.looseObject({
+  type: z.string(),
+  status: z.string(),
+  currency: z.string().optional(),
+  amount: Amount.optional(),
+  time_created: z.string().optional(),
+  time_updated: z.string().optional(),
+});
+
+export const PaymentDisputeSchema = z.looseObject({
+  status: z.string(),
+  reason: z.string().optional(),
+  user_comment: z.string().optional(),
+  user_email: z.string().optional(),
+  time_created: z.string().optional(),
+});
+
+export const PaymentSchema = z.looseObject({
+  id: z.union([z.string(), z.number()]).transform((v) => String(v)),
+  user: z.looseObject({ id: z.string().optional(), name: z.string().optional() }).optional(),
+  request_id: z.string().optional(),
+  application: z.looseObject({ id: z.string().optional(), name: z.string().optional() }).optional(),
+  actions: z.array(PaymentActionSchema).optional(),
+  items: z.array(z.looseObject({ type: z.string().optional(), product: z.string().optional(), quantity: z.number().optional() })).optional(),
+  country: z.string().optional(),
+  created_time: z.string().optional(),
+  refundable_amount: z.looseObject({ currency: z.string(), amount: Amount }).optional(),
+  disputes: z.array(PaymentDisputeSchema).optional(),
+  test: z.union([z.number(), z.boolean()]).optional(),
+});
+
+export type PaymentAction = z.infer<typeof PaymentActionSchema>;
+export type PaymentDispute = z.infer<typeof PaymentDisputeSchema>;
+export type Payment = z.infer<typeof PaymentSchema>;
+
+/** Validates a payment object; a malformed one is a UsageError naming the first bad field. */
+export function parsePayment(value: unknown): Payment {
+  const r = PaymentSchema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new UsageError('bad_payment', `not a Graph payment object: ${issue.path.join('.') || '(root)'}: ${issue.message}`, {
+    hint: 'a payment object has at least "id" and usually "actions": [{"type","status","amount","currency"}]',
+  });
+}
+
+export type VerdictAction = 'fulfil' | 'revoke' | 'restore' | 'wait' | 'none';
+
+export interface PaymentVerdict {
+  action: VerdictAction;
+  reason: string;
+}
+
+/** The action that decides the verdict: the most recently updated one (array order breaks ties). */
+export function latestAction(payment: Pick<Payment, 'actions'>): PaymentAction | undefined {
+  const actions = payment.actions ?? [];
+  let best: PaymentAction | undefined;
+  let bestTime = -Infinity;
+  for (const a of actions) {
+    const t = Date.parse(a.time_updated ?? a.time_created ?? '');
+    const time = Number.isFinite(t) ? t : bestTime;
+    if (!best || time >= bestTime) {
+      best = a;
+      bestTime = time;
+    }
+  }
+  return best;
+}
+
+/**
+ * What a game server should do about a payment, from its latest action:
+ * charge completed → fulfil; refund, chargeback or decline completed → revoke;
+ * chargeback_reversal completed → restore; initiated → wait; failed → none.
+ * A pending dispute adds a reminder to respond to it.
+ */
+export function verdict(payment: Pick<Payment, 'actions' | 'disputes' | 'id'>): PaymentVerdict {
+  const a = latestAction(payment);
+  let v: PaymentVerdict;
+  if (!a) v = { action: 'none', reason: 'the payment has no actions' };
+  else {
+    const what = `${a.type} ${a.status}${a.amount ? ` (${a.amount} ${a.currency ?? ''})`.replace(' )', ')') : ''}`;
+    if (a.status === 'initiated') v = { action: 'wait', reason: `latest action: ${what}; wait for the update that completes it` };
+    else if (a.status === 'failed') v = { action: 'none', reason: `latest action: ${what}; nothing to deliver or take back` };
+    else if (a.status !== 'completed') v = { action: 'none', reason: `latest action: ${what}; unknown status` };
+    else if (a.type === 'charge') v = { action: 'fulfil', reason: `latest action: ${what}; deliver the items` };
+    else if (a.type === 'refund' || a.type === 'chargeback' || a.type === 'decline')
+      v = { action: 'revoke', reason: `latest action: ${what}; take the items back` };
+    else if (a.type === 'chargeback_reversal') v = { action: 'restore', reason: `latest action: ${what}; give the items back` };
+    else v = { action: 'none', reason: `latest action: ${what}; unknown action type` };
+  }
+  if ((payment.disputes ?? []).some((d) => d.status === 'pending')) {
+    v.reason += `; a dispute is pending: respond with \`fbpay payment dispute ${payment.id ?? '<id>'} --reason …\``;
+  }
+  return v;
+}
+
+/** A decimal amount as an integer of its smallest unit at `scale` decimals ("1.5", 2 → 150n). */
+function toScaled(amount: string, scale: number): bigint {
+  const m = /^\s*(\d+)(?:\.(\d+))?\s*$/.exec(amount);
+  if (!m) throw new UsageError('bad_amount', `"${amount.slice(0, 40)}" is not an amount`, { hint: 'use a decimal number like 1.99' });
+  const frac = (m[2] ?? '').padEnd(scale, '0');
+  return BigInt(m[1] + frac);
+}
+
+function decimals(amount: string): number {
+  const i = amount.indexOf('.');
+  return i < 0 ? 0 : amount.trim().length - i - 1;
+}
+
+/** Compares two decimal amounts exactly: -1, 0 or 1. Throws UsageError on a malformed amount. */
+export function compareAmounts(a: string, b: string): -1 | 0 | 1 {
+  const scale = Math.max(decimals(a), decimals(b));
+  const x = toScaled(a, scale);
+  const y = toScaled(b, scale);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** a − b as a decimal string (never negative: clamps at 0). */
+export function subtractAmounts(a: string, b: string): string {
+  const scale = Math.max(decimals(a), decimals(b), 2);
+  const d = toScaled(a, scale) - toScaled(b, scale);
+  return formatScaled(d < 0n ? 0n : d, scale);
+}
+
+export function addAmounts(a: string, b: string): string {
+  const scale = Math.max(decimals(a), decimals(b), 2);
+  return formatScaled(toScaled(a, scale) + toScaled(b, scale), scale);
+}
+
+function formatScaled(v: bigint, scale: number): string {
+  const s = v.toString().padStart(scale + 1, '0');
+  return `${s.slice(0, s.length - scale)}.${s.slice(s.length - scale)}`;
+}
+
+/**
+ * Checks a refund against what is known of the payment before any request is made:
+ * the amount must be positive, at most the refundable amount, in the payment's currency.
+ * Returns a one-line problem, or undefined when the refund is acceptable.
+ */
+export function refundProblem(payment: Pick<Payment, 'refundable_amount'>, amount: string, currency: string): string | undefined {
+  if (compareAmounts(amount, '0') <= 0) return `refund amount must be more than 0, got ${amount}`;
+  const r = payment.refundable_amount;
+  if (!r) return undefined;
+  if (r.currency.toUpperCase() !== currency.toUpperCase()) return `currency ${currency.toUpperCase()} does not match the payment's ${r.currency}`;
+  if (compareAmounts(amount, r.amount) > 0) return `amount ${amount} is more than the refundable ${r.amount} ${r.currency}`;
+  return undefined;
+}
