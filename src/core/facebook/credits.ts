@@ -77,7 +77,9 @@ function checkStatusUpdate(content: unknown, ctx: CreditsRequestContext): Credit
   if (typeof status !== 'string' || !(CREDITS_NEXT_STATUSES as readonly string[]).includes(status)) {
     return fail('content.status', `content.status must be one of ${CREDITS_NEXT_STATUSES.join(', ')}, got ${describe(status)}`);
   }
-  if (ctx.orderId !== undefined && content.order_id !== undefined && String(content.order_id) !== String(ctx.orderId)) {
+  // A numeric order_id parsed by a JavaScript server may have lost precision past 2^53: compare as that server would.
+  const sameOrder = (a: unknown, b: string | number) => String(a) === String(b) || (typeof a === 'number' && a === Number(b));
+  if (ctx.orderId !== undefined && content.order_id !== undefined && !sameOrder(content.order_id, ctx.orderId)) {
     return fail('content.order_id', `content.order_id must be the order being updated (${ctx.orderId}), got ${describe(content.order_id)}`);
   }
   return { ok: true };
