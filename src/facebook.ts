@@ -19,3 +19,19 @@ export {
   type CreditsReplyVerdict,
   type CreditsRequestContext,
 } from './core/facebook/credits.js';
+export { appsecretProof, verifyAppsecretProof } from './core/facebook/appsecret-proof.js';
+export {
+  verdict,
+  latestAction,
+  parsePayment,
+  refundProblem,
+  compareAmounts,
+  PaymentSchema,
+  type Payment,
+  type PaymentAction,
+  type PaymentDispute,
+  type PaymentVerdict,
+  type VerdictAction,
+} from './core/facebook/payment.js';
+/** The offline Graph API emulator (node:http on loopback), for tests and demos; starts nothing until called. */
+export { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from './providers/graph/emulator/server.js';
