@@ -1,10 +1,25 @@
 import { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
 import type { Ctx } from '../../ui/context.js';
+import { paypalExpectedCommand } from './expected.js';
+import { paypalKeygenCommand } from './keygen.js';
+import { paypalSignCommand } from './sign.js';
+import { paypalVerifyOnlineCommand } from './verify-online.js';
+import { paypalVerifyCommand } from './verify.js';
 
-// Placeholder until the command lands: listed in --help, refuses to run.
-export default function paypalCommand(_ctx: Ctx): Command {
-  return new Command('paypal').description('(not built yet)').allowUnknownOption().argument('[args...]').action(() => {
-    throw new UsageError('not_implemented', 'fbpay paypal is not built yet');
-  });
+export default function paypalCommand(ctx: Ctx): Command {
+  return new Command('paypal')
+    .description('PayPal webhook signatures: keygen, sign, expected, verify, verify-online')
+    .addCommand(paypalKeygenCommand(ctx))
+    .addCommand(paypalSignCommand(ctx))
+    .addCommand(paypalExpectedCommand(ctx))
+    .addCommand(paypalVerifyCommand(ctx))
+    .addCommand(paypalVerifyOnlineCommand(ctx))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ fbpay paypal verify --body body.json --headers headers.txt --webhook-id 4JH86294D6297924G
+  $ fbpay paypal expected --body body.json --headers headers.txt --webhook-id WEBHOOK_ID
+  $ fbpay paypal keygen --out ./paypal-test && fbpay paypal sign --body body.json --key paypal-test/key.pem --webhook-id WH1`,
+    );
 }

@@ -53,7 +53,10 @@ export function createCertLoader(opts: CertLoaderOptions = {}): (url: string) =>
         return pem;
       }
     }
-    const res = await httpRequest({ method: 'GET', url, signal: opts.signal, timeoutMs: opts.timeoutMs ?? 10_000, dispatcher: opts.dispatcher, maxResponseBytes: 256 * 1024 });
+    const res = await httpRequest({ method: 'GET', url, signal: opts.signal, timeoutMs: opts.timeoutMs ?? 10_000, dispatcher: opts.dispatcher, maxResponseBytes: 256 * 1024 }).catch((e: unknown) => {
+      if (e instanceof NetworkError) throw new NetworkError('cert_fetch_failed', `fetching the certificate failed: ${e.message}`, { hint: e.hint ? `${e.hint}; or pass the certificate with --cert <pem>` : 'pass the certificate with --cert <pem>', cause: e });
+      throw e;
+    });
     if (res.status !== 200) {
       throw new NetworkError('cert_fetch_failed', `fetching the certificate at ${url} failed: HTTP ${res.status}`, { hint: 'check PAYPAL-CERT-URL, or pass the certificate with --cert <pem>' });
     }
