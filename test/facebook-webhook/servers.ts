@@ -8,7 +8,7 @@ export interface Received {
 }
 
 /** A real loopback HTTP server on port 0; `handler` decides each reply. Records every request. */
-export async function startServer(handler: (req: Received, res: ServerResponse) => void | Promise<void>): Promise<{ url: string; received: Received[]; close: () => Promise<void>; server: Server }> {
+export async function startServer(handler: (req: Received, res: ServerResponse) => unknown): Promise<{ url: string; received: Received[]; close: () => Promise<void>; server: Server }> {
   const received: Received[] = [];
   const server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
