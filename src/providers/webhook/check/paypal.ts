@@ -1,0 +1,118 @@
+import { randomInt } from 'node:crypto';
+import { generateTestKeyPair } from '../../../core/paypal/test-cert.js';
+import { startCertServer, type CertServer } from '../../paypal/cert-server.js';
+import { createReplayAdapter } from '../../paypal/webhook-adapter.js';
+import type { ReplayAdapter, TamperMode } from '../adapter.js';
+import { expectAccepted, expectAcceptedTwice, expectRejected, expectWithinBudget, fixtureRenderer } from './common.js';
+import type { Battery, BatteryOptions, Check, CheckDeps } from './types.js';
+
+const EVENT = 'paypal-sale-completed';
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** A webhook id shaped like PayPal's (17 upper-case alphanumerics) that is not `than`. */
+function otherWebhookId(than: string): string {
+  for (;;) {
+    let id = '';
+    for (let i = 0; i < 17; i++) id += ALNUM[randomInt(ALNUM.length)];
+    if (id !== than) return id;
+  }
+}
+
+/**
+ * PayPal webhooks: the valid delivery is signed by the replay adapter with fbpay's test key, its
+ * certificate served on loopback by the adapter's open() (a receiver in test mode fetches it from
+ * there). The refusals are built by more adapters on the same certificate URL: another key, another
+ * webhook id; and an "attacker" key whose certificate sits on a host that is neither PayPal's nor the
+ * loopback address the valid certificate uses (`localhost` instead of 127.0.0.1).
+ */
+export async function createPaypalBattery(opts: BatteryOptions): Promise<Battery> {
+  const render = opts.render ?? (await fixtureRenderer(opts));
+  const webhookId = opts.webhookId!;
+  const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+  const mine = generateTestKeyPair({ now: now() });
+  const valid = createReplayAdapter({ webhookId, keyPem: mine.keyPem, certPem: mine.certPem, now });
+  let otherKey: ReplayAdapter | undefined;
+  let otherId: ReplayAdapter | undefined;
+  let offHost: ReplayAdapter | undefined;
+  let attackerServer: CertServer | undefined;
+  let offHostUrl = '';
+
+  const build = (adapter: ReplayAdapter, deps: CheckDeps, target: URL, tamper?: TamperMode) => adapter.build(render(EVENT), { target, now: deps.now, tamper });
+
+  const checks: Check[] = [
+    {
+      id: 'valid-delivery',
+      title: 'valid delivery gets 2xx',
+      required: true,
+      why: 'PayPal retries non-2xx replies for days, then marks the webhook failing',
+      run: async (target, deps) => expectAccepted(deps, await build(valid, deps, target)),
+    },
+    {
+      id: 'tampered-body',
+      title: 'tampered body rejected',
+      required: true,
+      why: 'the signed string carries crc32 of the raw body: verify the bytes received, not a re-serialized object',
+      run: async (target, deps) => expectRejected(deps, await build(valid, deps, target, 'body'), 'a body changed after signing'),
+    },
+    {
+      id: 'other-key',
+      title: 'signature from another key rejected',
+      required: true,
+      why: 'the signature must be checked against the certificate\u2019s public key, not just decoded',
+      run: async (target, deps) => expectRejected(deps, await build(otherKey!, deps, target), 'a delivery signed by a key that is not the certificate\u2019s'),
+    },
+    {
+      id: 'other-webhook-id',
+      title: 'delivery for another webhook id rejected',
+      required: true,
+      why: 'the webhook id is in the signed string: it ties a delivery to your subscription',
+      run: async (target, deps) => expectRejected(deps, await build(otherId!, deps, target), 'a delivery signed for another webhook id'),
+    },
+    {
+      id: 'cert-url-off-host',
+      title: 'certificate URL off PayPal\u2019s hosts rejected',
+      required: false,
+      why: 'fetching whatever PAYPAL-CERT-URL names lets anyone sign with their own certificate (advisory: test-mode receivers may allow loopback)',
+      async run(target, deps) {
+        const r = await expectRejected(deps, await build(offHost!, deps, target), `a delivery whose certificate is at ${new URL(offHostUrl).host}`);
+        const fetched = attackerServer && attackerServer.hits > 0 ? `; it fetched the certificate from ${new URL(offHostUrl).host}` : '';
+        return { ...r, detail: r.detail + fetched };
+      },
+    },
+    {
+      id: 'duplicate',
+      title: 'same delivery twice accepted both times',
+      required: true,
+      why: 'PayPal redelivers; a receiver must be idempotent, not fail or double-grant',
+      run: async (target, deps) => expectAcceptedTwice(deps, await build(valid, deps, target)),
+    },
+    {
+      id: 'budget',
+      title: 'reply within budget',
+      required: true,
+      why: 'slow replies are retried as failures',
+      run: async (target, deps) => expectWithinBudget(deps, await build(valid, deps, target)),
+    },
+  ];
+
+  return {
+    provider: 'paypal',
+    checks,
+    async open(signal) {
+      await valid.open?.(signal ?? new AbortController().signal);
+      // The certificate URL the valid adapter serves: the refusals point at the same one.
+      const probe = await valid.build(render(EVENT), { target: new URL('http://127.0.0.1/'), now });
+      const certUrl = Object.entries(probe.headers).find(([k]) => k.toLowerCase() === 'paypal-cert-url')?.[1] ?? '';
+      const stranger = generateTestKeyPair({ now: now() });
+      otherKey = createReplayAdapter({ webhookId, keyPem: stranger.keyPem, certUrl, now });
+      otherId = createReplayAdapter({ webhookId: otherWebhookId(webhookId), keyPem: mine.keyPem, certUrl, now });
+      attackerServer = await startCertServer({ 'CERT-attacker': stranger.certPem });
+      offHostUrl = attackerServer.urlFor('CERT-attacker').replace('//127.0.0.1:', '//localhost:');
+      offHost = createReplayAdapter({ webhookId, keyPem: stranger.keyPem, certUrl: offHostUrl, now });
+    },
+    async close() {
+      await valid.close?.();
+      await attackerServer?.close();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { junitXml } from '../../../core/junit.js';
+import type { CheckReport } from './types.js';
+
+/** The `--json` document: `{"provider","target","passed","failed","skipped","checks":[…]}`, keys snake_case. */
+export function reportToJson(r: CheckReport) {
+  return {
+    provider: r.provider,
+    target: r.target,
+    passed: r.passed,
+    failed: r.failed,
+    required_failed: r.requiredFailed,
+    skipped: r.skipped,
+    elapsed_ms: Math.round(r.elapsedMs),
+    checks: r.checks.map((c) => ({
+      id: c.id,
+      title: c.title,
+      required: c.required,
+      // A skipped check neither passed nor failed.
+      ok: c.skipped ? null : c.ok,
+      skipped: Boolean(c.skipped),
+      status: c.status ?? null,
+      detail: c.detail,
+      latency_ms: c.latencyMs === undefined ? null : Math.round(c.latencyMs * 10) / 10,
+    })),
+  };
+}
+
+/** JUnit XML: one suite per run, one testcase per check (failure for failed, skipped for skipped). */
+export function reportToJunit(r: CheckReport, timestamp = new Date()): string {
+  return junitXml([
+    {
+      name: `fbpay webhook check ${r.provider}`,
+      timestamp: timestamp.toISOString().replace(/\.\d{3}Z$/, ''),
+      timeMs: r.elapsedMs,
+      properties: { provider: r.provider, target: r.target },
+      cases: r.checks.map((c) => ({
+        name: `${c.id}: ${c.title}`,
+        classname: `fbpay.webhook-check.${r.provider}${c.required ? '' : '.advisory'}`,
+        timeMs: c.latencyMs,
+        ...(c.skipped ? { skipped: c.detail } : {}),
+        ...(!c.skipped && !c.ok ? { failure: { message: c.detail, type: c.required ? 'required' : 'advisory', body: `${c.detail}\nwhy it matters: ${c.why}` } } : {}),
+      })),
+    },
+  ]);
+}

@@ -1,0 +1,91 @@
+import type { Provider, RenderedFixture } from '../../../core/fixtures/schema.js';
+import type { HttpResponse } from '../../../transport/http.js';
+import type { OutgoingDelivery } from '../adapter.js';
+
+/**
+ * `webhook check`: a conformance battery against the user's endpoint. Each provider's battery is a
+ * list of checks as data (id, title, required, why) plus a `run` that makes real deliveries through
+ * the provider's replay adapter and reports what came back.
+ */
+export interface CheckResult {
+  ok: boolean;
+  /** Not run (e.g. the handshake without --verify-token); `detail` says why. */
+  skipped?: boolean;
+  /** HTTP status of the reply the verdict rests on. */
+  status?: number;
+  /** What came back, one line: "403 (rejected)", "200, then 500 on the second delivery". */
+  detail: string;
+  latencyMs?: number;
+}
+
+export interface CheckDeps {
+  /** The slowest acceptable reply, ms (--budget-ms). */
+  budgetMs: number;
+  /** Per request, ms: a reply slower than this is "no reply". */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Unix seconds. */
+  now: () => number;
+  /** Sends one delivery exactly as built (bytes untouched) and returns the reply. Network failures throw NetworkError. */
+  send(d: OutgoingDelivery): Promise<HttpResponse>;
+  /** A fresh random token: hub.challenge values, wrong tokens, other ids. */
+  random(): string;
+}
+
+export interface Check {
+  /** Stable, kebab-case: what --only and --skip take. */
+  id: string;
+  title: string;
+  /** A failed required check fails the run (exit 1); advisory ones are reported only. */
+  required: boolean;
+  /** One line on why it matters. */
+  why: string;
+  run(target: URL, deps: CheckDeps): Promise<CheckResult>;
+}
+
+export interface Battery {
+  provider: Provider;
+  checks: Check[];
+  /** Resources held while checks run (PayPal: certificate servers). */
+  open?(signal?: AbortSignal): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/** What a provider battery is built from: the resolved settings of `webhook check`. */
+export interface BatteryOptions {
+  /** facebook */
+  secret?: string;
+  verifyToken?: string;
+  graphUrl?: string;
+  /** paypal */
+  webhookId?: string;
+  /** midas */
+  appkey?: string;
+  path?: string;
+  /** Unix seconds (fixture rendering, signing). */
+  now?: () => number;
+  /** Environment for `${env:…}` fixture placeholders. */
+  env?: Record<string, string | undefined>;
+  /** Renders a built-in fixture by name (one event), with optional --set style overrides. Injected by tests; default: the shipped library. */
+  render?: (name: string, sets?: string[]) => RenderedFixture;
+}
+
+export interface CheckOutcome extends CheckResult {
+  id: string;
+  title: string;
+  required: boolean;
+  why: string;
+}
+
+export interface CheckReport {
+  provider: Provider;
+  target: string;
+  passed: number;
+  /** Failed checks, required and advisory. */
+  failed: number;
+  /** Failed required checks: exit 1 when above 0. */
+  requiredFailed: number;
+  skipped: number;
+  elapsedMs: number;
+  checks: CheckOutcome[];
+}
