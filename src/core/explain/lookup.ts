@@ -35,8 +35,14 @@ function nearestCodes(code: string, n = 3): ExplainEntry[] {
   const family = code.split(':')[0];
   const pool = EXPLAIN_ENTRIES.filter((e) => e.code.startsWith(family + ':'));
   return [...(pool.length ? pool : EXPLAIN_ENTRIES.filter((e) => e.code.includes(':')))]
-    .sort((a, b) => distance(a.code, code) - distance(b.code, code))
+    .sort((a, b) => rank(a.code, code) - rank(b.code, code))
     .slice(0, n);
+}
+
+/** Codes that start with (or contain) what was typed come first, then by edit distance. */
+function rank(known: string, typed: string): number {
+  const bonus = known.startsWith(typed) ? -1000 : known.includes(typed.split(':').pop() ?? typed) ? -500 : 0;
+  return bonus + distance(known, typed);
 }
 
 /** Levenshtein distance (small strings only). */
