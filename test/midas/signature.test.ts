@@ -220,3 +220,41 @@ describe('properties', () => {
     );
   });
 });
+
+describe('decoders never throw anything but FbpayError', () => {
+  it('checkMidasReply returns a verdict for any body and latency', async () => {
+    const { checkMidasReply } = await import('../../src/core/midas/reply.js');
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.json()), fc.integer({ min: 100, max: 599 }), fc.nat(5000), fc.option(fc.integer({ min: -5, max: 5 }), { nil: undefined }), (body, status, latencyMs, expectRet) => {
+        const v = checkMidasReply({ status, body, latencyMs }, { expectRet });
+        return typeof v.ok === 'boolean' && (v.ok || typeof v.reason === 'string');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('parsePayitem, checkGoodsmeta and parseBuyGoodsResponse on arbitrary input', async () => {
+    const { parsePayitem, checkGoodsmeta, parseBuyGoodsResponse } = await import('../../src/core/midas/order.js');
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.stringMatching(/^[a-z0-9*;|]{0,30}$/), (s, shaped) => {
+        for (const fn of [() => parsePayitem(s), () => parsePayitem(shaped), () => checkGoodsmeta(s), () => parseBuyGoodsResponse(s)]) {
+          try {
+            fn();
+          } catch (e) {
+            if (!(e instanceof FbpayError)) throw e;
+          }
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('parsePayitem totals round-trip', async () => {
+    const { parsePayitem } = await import('../../src/core/midas/order.js');
+    fc.assert(
+      fc.property(fc.array(fc.record({ id: fc.stringMatching(/^[a-z0-9_]{1,8}$/), price: fc.integer({ min: 1, max: 9999 }), num: fc.integer({ min: 1, max: 99 }) }), { minLength: 1, maxLength: 5 }), (items) => {
+        const parsed = parsePayitem(items.map((i) => `${i.id}*${i.price}*${i.num}`).join(';'));
+        expect(parsed).toEqual(items);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

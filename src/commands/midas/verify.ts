@@ -53,7 +53,14 @@ Examples:
       if (r.signature_ok) ctx.out(`source string: ${r.source_string}`);
       else {
         ctx.out('the source strings fbpay built (diff them against the sender\'s):');
-        for (const t of r.tried) ctx.out(`  ${t.rule}${t.variant ? ` (${t.variant})` : ''}: ${t.source_string}\n    sig ${t.sig}`);
+        const shown = new Set<string>();
+        for (const t of r.tried) {
+          if (shown.has(t.source_string)) continue;
+          shown.add(t.source_string);
+          const same = r.tried.filter((x) => x.source_string === t.source_string).map((x) => x.rule + (x.variant ? ` (${x.variant})` : ''));
+          ctx.out(`  ${same.join(' = ')}: ${t.source_string}\n    sig ${t.sig}`);
+        }
+        if (sig !== undefined) ctx.out(`  received sig: ${sig}`);
       }
     });
 }
