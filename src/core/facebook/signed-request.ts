@@ -1,4 +1,8 @@
 import { createHmac } from 'node:crypto';
+import { UsageError, VerificationError } from '../errors.js';
+import { safeEqual } from '../safe-equal.js';
+import { diagnoseMismatch, type NearMiss } from './diagnose.js';
+import { payloadKind, type SignedRequestKind } from './payload-kind.js';
 
 /**
  * Facebook signed_request: `base64url(HMAC-SHA256(payloadSegment, secret)) + "." + payloadSegment`,
@@ -18,6 +22,236 @@ export function base64UrlEncode(data: Uint8Array | string, padded = false): stri
 export function signSignedRequest(payload: Record<string, unknown>, secret: string, opts: SignOptions = {}): string {
   const body = 'algorithm' in payload ? payload : { algorithm: 'HMAC-SHA256', ...payload };
   const segment = base64UrlEncode(JSON.stringify(body), opts.padded);
-  const sig = base64UrlEncode(createHmac('sha256', secret).update(segment).digest(), opts.padded);
+  const sig = base64UrlEncode(signedRequestHmac(segment, secret), opts.padded);
   return `${sig}.${segment}`;
+}
+
+/** The one signed string: HMAC-SHA256 over the payload segment exactly as it travels (padding and alphabet included). */
+export function signedRequestHmac(segment: string, secret: string): Buffer {
+  return createHmac('sha256', secret).update(segment).digest();
+}
+
+/** The only algorithm Facebook uses (and the only one accepted). */
+export const SIGNED_REQUEST_ALGORITHM = 'HMAC-SHA256';
+/** How far in the future `issued_at` may be before the request is refused (clock skew allowance). */
+export const FUTURE_SKEW_SECONDS = 300;
+const MISMATCH_HINT = 'check the secret is the App Secret of the app that made the request (App Dashboard → Settings → Basic) and that the signed_request is passed exactly as received';
+
+export interface DecodeOptions {
+  /** "Now" in unix seconds (injectable clock). Default: the system clock. */
+  now?: number;
+  /** Refuse an `issued_at` older than this many seconds (and a request without `issued_at`). */
+  maxAge?: number;
+  /** false: decode only, check nothing (`valid` is then null, never true). Default true. */
+  verify?: boolean;
+}
+
+/** How the two segments were encoded. */
+export interface SignedRequestEncoding {
+  /** '=' padding present (the PHP SDK style). */
+  padded: boolean;
+  /** 'url' (- _), 'standard' (+ /) or 'mixed'. Facebook uses 'url'. */
+  alphabet: 'url' | 'standard' | 'mixed';
+}
+
+/** What {@link decodeSignedRequest} found. */
+export interface DecodedSignedRequest {
+  /** true: signature, algorithm and age all check out. false: they do not (see `error`). null: not verified (verify: false). */
+  valid: boolean | null;
+  /** The payload's `algorithm` field as sent (null when absent). */
+  algorithm: string | null;
+  kind: SignedRequestKind;
+  /** The decoded payload, exactly as parsed (numbers stay numbers, strings stay strings). Unverified unless `valid` is true. */
+  payload: Record<string, unknown>;
+  /** `issued_at` in unix seconds, when present. */
+  issuedAt?: number;
+  /** now - issued_at, in seconds (negative when issued in the future). */
+  ageSeconds?: number;
+  warnings: string[];
+  /** Why the request is not valid (exit code 1). */
+  error?: VerificationError;
+  /** On a signature mismatch: the likely mistake that, corrected, makes the signature match. */
+  nearMiss?: NearMiss;
+  encoding: SignedRequestEncoding;
+}
+
+/** The two segments of a signed_request, syntactically checked but not verified. */
+export interface SignedRequestParts {
+  signature: string;
+  segment: string;
+  payload: Record<string, unknown>;
+  /** The payload JSON text (UTF-8 decoded bytes of the segment). */
+  json: string;
+  encoding: SignedRequestEncoding;
+  warnings: string[];
+}
+
+const SEGMENT = /^[A-Za-z0-9\-_+/]+={0,2}$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function malformed(message: string, hint = 'a signed_request is <signature>.<payload>, both base64url; pass it exactly as received'): UsageError {
+  return new UsageError('malformed_signed_request', message, { hint });
+}
+
+function checkSegment(seg: string, what: string): { padded: boolean; url: boolean; standard: boolean } {
+  if (seg.length === 0) throw malformed(`the ${what} segment is empty`);
+  if (!SEGMENT.test(seg)) {
+    const bad = [...seg].find((c) => !/[A-Za-z0-9\-_+/=]/.test(c)) ?? '=';
+    throw malformed(`the ${what} segment is not base64url (unexpected ${JSON.stringify(bad)})`);
+  }
+  const padded = seg.endsWith('=');
+  const bare = padded ? seg.replace(/=+$/, '') : seg;
+  if (bare.length % 4 === 1 || (padded && seg.length % 4 !== 0)) throw malformed(`the ${what} segment has an impossible base64 length (${seg.length})`, 'it looks truncated: pass the whole signed_request exactly as received');
+  return { padded, url: /[-_]/.test(bare), standard: /[+/]/.test(bare) };
+}
+
+/**
+ * Splits and decodes a signed_request without verifying it. Throws a UsageError
+ * (code `malformed_signed_request`, exit 2) when it is not two base64url segments holding a JSON object.
+ */
+export function parseSignedRequest(input: string): SignedRequestParts {
+  if (typeof input !== 'string') throw malformed('the signed_request must be a string');
+  const warnings: string[] = [];
+  let sr = input;
+  if (sr.trim() !== sr) {
+    sr = sr.trim();
+    warnings.push('surrounding whitespace was removed from the signed_request');
+  }
+  if (sr.length === 0) throw malformed('the signed_request is empty');
+  const dot = sr.indexOf('.');
+  if (dot < 0) throw malformed('no "." in the signed_request: expected <signature>.<payload>');
+  if (sr.indexOf('.', dot + 1) >= 0) throw malformed('more than one "." in the signed_request: expected <signature>.<payload>', 'is this a JWT or a Graph token rather than a signed_request?');
+  const signature = sr.slice(0, dot);
+  const segment = sr.slice(dot + 1);
+  const s = checkSegment(signature, 'signature');
+  const p = checkSegment(segment, 'payload');
+  const url = s.url || p.url;
+  const standard = s.standard || p.standard;
+  const alphabet = url && standard ? 'mixed' : standard ? 'standard' : 'url';
+  if (alphabet !== 'url') warnings.push(`the ${alphabet === 'mixed' ? 'segments mix the standard and url-safe alphabets' : 'standard base64 alphabet (+ /) is used'}; Facebook sends base64url (- _) without padding`);
+  let json: string;
+  try {
+    json = utf8.decode(Buffer.from(segment, 'base64'));
+  } catch {
+    throw malformed('the payload segment does not decode to UTF-8 text');
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(json);
+  } catch (e) {
+    throw malformed(`the payload is not JSON (${(e as Error).message.slice(0, 80)})`);
+  }
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw malformed('the payload is JSON but not an object');
+  if (hasUnsafeInteger(payload)) warnings.push('the payload holds integers beyond 2^53: their printed values may be rounded (the signature is checked over the original bytes)');
+  return { signature, segment, payload: payload as Record<string, unknown>, json, encoding: { padded: s.padded || p.padded, alphabet }, warnings };
+}
+
+function hasUnsafeInteger(v: unknown, depth = 0): boolean {
+  if (typeof v === 'number') return Number.isInteger(v) && !Number.isSafeInteger(v);
+  if (depth > 64 || v === null || typeof v !== 'object') return false;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) if (hasUnsafeInteger(x, depth + 1)) return true;
+  return false;
+}
+
+/** The received signature in canonical form (base64url, no padding), so padded or standard-alphabet signatures compare equal. */
+function canonicalSignature(sig: string): string {
+  return sig.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+/** True when `sig` is the HMAC of `segment` (constant-time). */
+export function signatureMatches(sig: string, segment: string, secret: string): boolean {
+  return safeEqual(canonicalSignature(sig), base64UrlEncode(signedRequestHmac(segment, secret)));
+}
+
+/**
+ * Decodes and verifies a Facebook signed_request: HMAC-SHA256 over the payload segment exactly as
+ * received (constant-time), `algorithm` must be HMAC-SHA256, `issued_at` not older than `maxAge`
+ * nor more than 5 minutes in the future. Accepts padded and unpadded base64url, and the standard
+ * alphabet with a warning.
+ *
+ * Never throws on a bad signature: the result has `valid: false`, an `error` (exit code 1) and,
+ * when a common mistake explains the mismatch, `nearMiss`. Throws a UsageError (exit code 2) for
+ * input that is not a signed_request at all, and when verifying without a secret.
+ *
+ * @example
+ * const r = decodeSignedRequest(req.body.signed_request, process.env.FB_APP_SECRET, { maxAge: 3600 });
+ * if (r.valid) grant(r.payload.product_id);
+ */
+export function decodeSignedRequest(input: string, secret: string | undefined, opts: DecodeOptions = {}): DecodedSignedRequest {
+  const verify = opts.verify !== false;
+  if (verify && (typeof secret !== 'string' || secret.length === 0)) {
+    throw new UsageError('missing_secret', 'an app secret is needed to verify a signed_request', { hint: 'pass --secret or set FB_APP_SECRET (or decode with --no-verify)' });
+  }
+  const parts = parseSignedRequest(input);
+  const { payload, warnings } = parts;
+  const algorithm = typeof payload.algorithm === 'string' ? payload.algorithm : payload.algorithm === undefined ? null : String(payload.algorithm);
+  const result: DecodedSignedRequest = {
+    valid: null,
+    algorithm,
+    kind: payloadKind(payload),
+    payload,
+    warnings,
+    encoding: parts.encoding,
+  };
+  const now = opts.now ?? Math.floor(Date.now() / 1000);
+  const issuedAt = typeof payload.issued_at === 'number' && Number.isFinite(payload.issued_at) ? payload.issued_at : typeof payload.issued_at === 'string' && /^\d{1,12}$/.test(payload.issued_at) ? Number(payload.issued_at) : undefined;
+  if (issuedAt !== undefined) {
+    result.issuedAt = issuedAt;
+    result.ageSeconds = now - issuedAt;
+    if (typeof payload.issued_at === 'string') warnings.push('issued_at is a string; Facebook sends an integer');
+  } else if (payload.issued_at !== undefined) {
+    warnings.push('issued_at is not a number; the age cannot be checked');
+  }
+
+  if (!verify) {
+    warnings.unshift('NOT VERIFIED: decoded without checking the signature');
+    if (algorithm !== SIGNED_REQUEST_ALGORITHM) warnings.push(`algorithm is ${algorithm === null ? 'missing' : JSON.stringify(algorithm.slice(0, 40))}, not HMAC-SHA256: a verifier would refuse it`);
+    if (result.ageSeconds !== undefined && opts.maxAge !== undefined && result.ageSeconds > opts.maxAge) warnings.push(`issued ${result.ageSeconds} s ago, more than --max-age ${opts.maxAge} s`);
+    return result;
+  }
+  const fail = (error: VerificationError) => {
+    result.valid = false;
+    result.error = error;
+    return result;
+  };
+  if (algorithm !== SIGNED_REQUEST_ALGORITHM) {
+    return fail(
+      new VerificationError(
+        'wrong_algorithm',
+        algorithm === null ? 'the payload has no "algorithm"; Facebook always sends "HMAC-SHA256"' : `unsupported algorithm ${JSON.stringify(algorithm.slice(0, 40))}: only HMAC-SHA256 is accepted`,
+        { hint: 'a signed_request claiming another algorithm is not from Facebook (or was forged): refuse it' },
+      ),
+    );
+  }
+  if (!signatureMatches(parts.signature, parts.segment, secret!)) {
+    const near = diagnoseMismatch(parts, secret!);
+    if (near) result.nearMiss = near;
+    return fail(
+      new VerificationError('signature_mismatch', 'signature mismatch: the HMAC-SHA256 of the payload with this secret is different', {
+        hint: near?.matched ? near.message : [near?.message, MISMATCH_HINT].filter(Boolean).join('; '),
+      }),
+    );
+  }
+  if (opts.maxAge !== undefined && issuedAt === undefined) {
+    return fail(new VerificationError('no_issued_at', 'the payload has no issued_at, so --max-age cannot be checked', { hint: 'Facebook always sends issued_at; refuse the request or drop --max-age' }));
+  }
+  if (issuedAt !== undefined) {
+    const age = now - issuedAt;
+    if (age < -FUTURE_SKEW_SECONDS) {
+      return fail(
+        new VerificationError('issued_in_future', `issued_at is ${-age} s in the future (more than ${FUTURE_SKEW_SECONDS} s of clock skew)`, {
+          hint: 'check the clock of the machine that signed it, or pass --now to decode as of another time',
+        }),
+      );
+    }
+    if (opts.maxAge !== undefined && age > opts.maxAge) {
+      return fail(
+        new VerificationError('stale', `stale: issued ${age} s ago, more than --max-age ${opts.maxAge} s`, {
+          hint: 'a replayed or old request; ask the client for a fresh one (or pass --now to decode as of another time)',
+        }),
+      );
+    }
+  }
+  result.valid = true;
+  return result;
 }
