@@ -28,6 +28,12 @@ describe('Credits callback replies', () => {
     expect(v.field).toBe(field);
     expect(v.reason).toBeTruthy();
   });
+  it('accepts an order_id echoed as a JSON number that lost precision past 2^53 (as a JS server would)', () => {
+    const id = '9007199254740993';
+    const reply = `{"content":{"status":"settled","order_id":${id}},"method":"payments_status_update"}`;
+    expect(validateCreditsReplyText('payments_status_update', reply, { orderId: id })).toEqual({ ok: true });
+    expect(validateCreditsReplyText('payments_status_update', reply.replace(id, '9007199254740999'), { orderId: id }).ok).toBe(false);
+  });
   it('flags a reply for another order', () => {
     expect(validateCreditsReply('payments_status_update', goodStatus, { orderId: '1' })).toMatchObject({ ok: false, field: 'content.order_id' });
   });

@@ -128,9 +128,16 @@ describe('diagnoseHubSignature', () => {
     const reserialized = JSON.stringify(JSON.parse(fbRaw));
     expect(diagnoseHubSignature(reserialized, fbSig, secret)[0]).toMatchObject({ cause: 'body_reserialized', matched: true });
   });
+  it('spots an app access token given as the secret, and an app id', () => {
+    expect(diagnoseHubSignature(raw, sig, `483436115748302|${secret}`)[0]).toMatchObject({ cause: 'secret_is_app_token', matched: true });
+    const d = diagnoseHubSignature(raw, sig, '483436115748302');
+    expect(d.map((x) => x.cause)).toContain('secret_looks_like_app_id');
+    expect(d.every((x) => !x.matched)).toBe(true);
+  });
   it('says so when nothing matches (wrong secret)', () => {
-    const d = diagnoseHubSignature(raw, sig, 'another-secret');
+    const d = diagnoseHubSignature(raw, sig, 'e45e55a333eec232d4206d2703de1307');
     expect(d.every((x) => !x.matched)).toBe(true);
     expect(d[0].cause).toBe('unknown');
+    expect(diagnoseHubSignature(raw, sig, 'another-secret').map((x) => x.cause)).toEqual(['secret_unusual']);
   });
 });

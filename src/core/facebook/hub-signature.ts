@@ -114,6 +114,11 @@ export function diagnoseHubSignature(body: Uint8Array | string, headerValue: str
   if (trimmed !== secret && trimmed.length > 0) secrets.push({ value: trimmed, label: 'the app secret has surrounding whitespace' });
 
   const out: HubDiagnosis[] = [];
+  const pipe = trimmed.indexOf('|');
+  if (pipe > 0 && matches(bytes, trimmed.slice(pipe + 1))) {
+    out.push({ cause: 'secret_is_app_token', matched: true, message: 'an app access token (APP_ID|SECRET) was given as the secret: the part after "|" matches — pass only the app secret' });
+    return out;
+  }
   if (secrets.length > 1 && matches(bytes, trimmed)) {
     out.push({ cause: 'secret_whitespace', matched: true, message: 'the app secret has surrounding whitespace: the trimmed secret matches (check how FB_APP_SECRET / the config value was pasted)' });
     return out;
@@ -136,6 +141,11 @@ export function diagnoseHubSignature(body: Uint8Array | string, headerValue: str
     out.push({ cause: 'body_pretty_printed', matched: false, message: 'the body is pretty-printed JSON; Facebook sends compact JSON, so this is probably not the raw body as received' });
   }
   if (/\s$/.test(text)) out.push({ cause: 'body_trailing_whitespace', matched: false, message: 'the body ends with whitespace (an editor or echo may have added a newline)' });
+  if (/^\d{5,20}$/.test(trimmed)) {
+    out.push({ cause: 'secret_looks_like_app_id', matched: false, message: 'the secret is all digits, like an app id: the app secret is the 32-character hex string under App settings > Basic' });
+  } else if (pipe < 0 && !/^[0-9a-f]{32}$/.test(trimmed)) {
+    out.push({ cause: 'secret_unusual', matched: false, message: `Facebook app secrets are 32 lowercase hex characters; this one is ${trimmed.length} character(s) of another form` });
+  }
   if (out.length === 0) {
     out.push({ cause: 'unknown', matched: false, message: 'no common re-serialization or secret mistake matches: is it the right app secret, and the exact bytes received?' });
   }
