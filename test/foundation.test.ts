@@ -102,3 +102,27 @@ describe('core helpers', () => {
     expect(backoffMs(20)).toBeLessThanOrEqual(5000);
   });
 });
+
+describe('config file secrets and git', () => {
+  it('warns when a config file with secrets would be committed, not once it is ignored', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const repo = mkdtempSync(join(tmpdir(), 'fbpay-git-'));
+    execFileSync('git', ['init', '-q'], { cwd: repo });
+    writeFileSync(join(repo, 'fbpay.config.json'), JSON.stringify({ appSecret: 'tracked-secret-value-789' }));
+    const tracked = await runCli(['config', 'show'], { cwd: repo });
+    expect(tracked.code).toBe(0);
+    expect(tracked.stderr).toMatch(/holds secrets and git would commit it/);
+    expect(tracked.stdout + tracked.stderr).not.toContain('tracked-secret-value-789');
+    writeFileSync(join(repo, '.gitignore'), 'fbpay.config.json\n');
+    const ignored = await runCli(['config', 'show'], { cwd: repo });
+    expect(ignored.stderr).not.toMatch(/git would commit/);
+  });
+  it('no warning for a config without secrets', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const repo = mkdtempSync(join(tmpdir(), 'fbpay-git-'));
+    execFileSync('git', ['init', '-q'], { cwd: repo });
+    writeFileSync(join(repo, 'fbpay.config.json'), JSON.stringify({ appId: '42' }));
+    const r = await runCli(['config', 'show'], { cwd: repo });
+    expect(r.stderr).not.toMatch(/git would commit/);
+  });
+});

@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { ExitCode, UsageError, type FbpayError } from '../core/errors.js';
 import { resolveSetting, SETTINGS, type ConfigFile, type ResolvedSetting, type SettingName } from '../core/settings.js';
-import { loadConfigFile } from '../providers/config-file.js';
+import { configHasSecrets, gitWouldTrack, loadConfigFile } from '../providers/config-file.js';
 
 /** Where a command reads and writes. Real process streams in the binary; captured buffers in tests. */
 export interface Io {
@@ -116,6 +116,9 @@ export class Ctx {
     if (!this.configLoaded) {
       this.config = loadConfigFile(this.io.cwd, this.opts.config);
       this.configLoaded = true;
+      if (this.config && configHasSecrets(this.config) && gitWouldTrack(this.io.cwd, this.opts.config ?? this.config.path)) {
+        this.warn(`${this.config.path} holds secrets and git would commit it: add it to .gitignore, or keep secrets in the environment`);
+      }
     }
     return this.config;
   }
