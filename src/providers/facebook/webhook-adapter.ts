@@ -204,7 +204,7 @@ export function receiveDelivery(d: IncomingDelivery, secret: string, now: () => 
   };
   const s256 = header('x-hub-signature-256');
   const s1 = header('x-hub-signature');
-  const summary = summarizeBody(d.body);
+  const summary = summarizeBody(d.body, now);
   const line = String(summary.summary);
   if (s256 !== undefined || s1 !== undefined) {
     const r = verifyHubSignature(d.body, (s256 ?? s1)!, secret);
@@ -244,7 +244,7 @@ export function verifySignedRequestString(sr: string, secret: string): { valid: 
 }
 
 /** Payment id(s) and changed fields, or what a signed_request post stands for: the one line `listen` prints. */
-export function summarizeBody(body: Buffer): Record<string, unknown> & { summary: string; unparsable?: boolean } {
+export function summarizeBody(body: Buffer, now?: () => number): Record<string, unknown> & { summary: string; unparsable?: boolean } {
   const text = body.toString('utf8');
   let doc: unknown;
   try {
@@ -256,7 +256,10 @@ export function summarizeBody(body: Buffer): Record<string, unknown> & { summary
   if (doc.object === 'payments' && Array.isArray(doc.entry)) {
     const ids = doc.entry.map((e: any) => e?.id).filter((x: unknown) => x !== undefined);
     const fields = [...new Set(doc.entry.flatMap((e: any) => (Array.isArray(e?.changed_fields) ? e.changed_fields : [])))];
-    return { summary: `payment ${ids.join(',') || '?'} [${fields.join(',')}]`, payment_ids: ids, changed_fields: fields };
+    const times = doc.entry.map((e: any) => Number(e?.time)).filter((t: number) => Number.isFinite(t));
+    const age = now && times.length ? now() - Math.min(...times) : 0;
+    const stale = age > 24 * 3600 ? ` · entry time ${Math.round(age / 3600)} h old` : '';
+    return { summary: `payment ${ids.join(',') || '?'} [${fields.join(',')}]${stale}`, payment_ids: ids, changed_fields: fields };
   }
   if (typeof doc.signed_request === 'string') {
     const seg = doc.signed_request.split('.')[1] ?? '';
