@@ -63,7 +63,7 @@ describe('fbpay mock graph (the binary)', () => {
     const url = m[1];
     expect(bin.stderr).toMatch(/app id 555/);
     expect(bin.stdout + bin.stderr).not.toContain('bin-secret-value-123');
-    const user = await (await fetch(url + '/_fbpay/users', { method: 'POST', body: '{}' })).json();
+    const user = (await (await fetch(url + '/_fbpay/users', { method: 'POST', body: '{}' })).json()) as { access_token: string };
     const r = await runCli(['--json', 'purchases', '--graph-url', url, '--access-token', user.access_token]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ purchases: [] });
