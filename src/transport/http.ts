@@ -164,3 +164,67 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * The lean form of `httpRequest` for high-volume senders (`webhook replay --count`): the same
+ * request and response shapes and the same error mapping, but straight on `dispatcher.dispatch`,
+ * without a per-request body stream or abort signal. Timeouts are undici's headers/body timeouts;
+ * to abort everything in flight, destroy the dispatcher.
+ */
+export function dispatchRequest(req: Omit<HttpRequest, 'signal' | 'dispatcher'> & { dispatcher: Dispatcher }): Promise<HttpResponse> {
+  const timeoutMs = req.timeoutMs ?? 10_000;
+  const max = req.maxResponseBytes ?? 4 * 1024 * 1024;
+  let u: URL;
+  try {
+    u = typeof req.url === 'string' ? new URL(req.url) : req.url;
+  } catch (e) {
+    return Promise.reject(networkError(Object.assign(new Error(String(e)), { code: 'ERR_INVALID_URL' }), String(req.url), timeoutMs));
+  }
+  const url = u.href;
+  const started = performance.now();
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let status = 0;
+    let rawHeaders: Buffer[] = [];
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let truncated = false;
+    try {
+      req.dispatcher.dispatch(
+      { origin: u.origin, path: u.pathname + u.search, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+      {
+        onConnect() {},
+        onHeaders(statusCode: number, headers: Buffer[]) {
+          status = statusCode;
+          rawHeaders = headers;
+          return true;
+        },
+        onData(chunk: Buffer) {
+          if (size + chunk.length > max) {
+            truncated = true;
+            if (size < max) chunks.push(chunk.subarray(0, max - size));
+            size = max;
+          } else {
+            size += chunk.length;
+            chunks.push(chunk);
+          }
+          return true;
+        },
+        onComplete() {
+          const headers: Record<string, string> = {};
+          for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+            const k = rawHeaders[i].toString('latin1').toLowerCase();
+            const v = rawHeaders[i + 1].toString('latin1');
+            headers[k] = k in headers ? `${headers[k]}, ${v}` : v;
+          }
+          resolve({ status, headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), truncated, latencyMs: performance.now() - started });
+        },
+        onError(err: Error) {
+          reject(networkError(err, url, timeoutMs));
+        },
+      } as unknown as Dispatcher.DispatchHandler,
+      );
+    } catch (e) {
+      reject(networkError(e, url, timeoutMs));
+    }
+  });
+}

@@ -4,6 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { redact } from '../../core/mask.js';
 import { assertTargetAllowed } from '../../transport/http.js';
 import type { AdapterOptions, Provider } from '../../providers/webhook/adapter.js';
+import type { EventFixture, RenderedFixture, ScenarioFixture } from '../../core/fixtures/schema.js';
 import type { DeliveryResult, ReplayInput, ReplaySummary } from '../../providers/webhook/replay.js';
 import { collect, intOption, parseOptions } from '../options.js';
 import type { Ctx } from '../../ui/context.js';
@@ -92,7 +93,7 @@ Examples:
 
       const render = createRenderer(ctx, secrets);
       const summary = await engine.replay(
-        engine.repeatRounds(opts.count, () => plan.round()),
+        plan.sync ? engine.repeatRoundsSync(opts.count, plan.round as () => Iterable<ReplayInput>) : engine.repeatRounds(opts.count, plan.round),
         adapter,
         {
           target,
@@ -113,7 +114,9 @@ Examples:
 
 interface Plan {
   provider?: Provider;
-  round: () => AsyncGenerator<ReplayInput>;
+  /** One round of deliveries; synchronous when every input is a fixture (no I/O per round). */
+  round: (() => Iterable<ReplayInput>) | (() => AsyncIterable<ReplayInput>);
+  sync: boolean;
 }
 
 /** Sorts the arguments into fixtures and capture files, checks they exist, and infers the provider. */
@@ -121,11 +124,22 @@ async function planInputs(ctx: Ctx, inputs: string[], opts: ReplayOptions): Prom
   const { existsSync, statSync } = await import('node:fs');
   const { resolve } = await import('node:path');
   const capture = await import('../../providers/webhook/capture.js');
-  type Item = { kind: 'capture'; file: string; display: string } | { kind: 'fixture'; name: string };
+  type Item = { kind: 'capture'; file: string; display: string } | { kind: 'fixture'; render: () => RenderedFixture[] };
   const items: Item[] = [];
   const providers = new Set<Provider>();
   let library: import('../../providers/fixtures.js').FixtureLibrary | undefined;
-  const lib = async () => (library ??= new (await import('../../providers/fixtures.js')).FixtureLibrary());
+  let renderer: typeof import('../../core/fixtures/render.js') | undefined;
+  const sets = opts.set;
+  const env = ctx.io.env;
+  // The Graph payment object is only rendered when it will be seeded (--graph-url): it costs
+  // three times the body at high --count.
+  const keepPayment = Boolean(opts.graphUrl);
+  const events = new Map<string, EventFixture>();
+  const event = (fx: EventFixture): EventFixture => {
+    let e = events.get(fx.name);
+    if (!e) events.set(fx.name, (e = keepPayment ? fx : { ...fx, payment: undefined }));
+    return e;
+  };
 
   for (const arg of inputs) {
     const path = resolve(ctx.io.cwd, arg);
@@ -138,11 +152,18 @@ async function planInputs(ctx: Ctx, inputs: string[], opts: ReplayOptions): Prom
       }
       continue;
     }
-    const l = await lib();
+    const l = (library ??= new (await import('../../providers/fixtures.js')).FixtureLibrary());
+    const r = (renderer ??= await import('../../core/fixtures/render.js'));
     const fixtures = existsSync(path) ? l.addPath(path) : [l.get(arg)];
     for (const fx of fixtures) {
       providers.add(fx.provider);
-      items.push({ kind: 'fixture', name: fx.name });
+      if (fx.kind === 'scenario') {
+        const sc = fx as ScenarioFixture;
+        items.push({ kind: 'fixture', render: () => r.renderScenario(sc, (n) => event(l.event(n)), { sets, env }) });
+      } else {
+        const ev = event(fx as EventFixture);
+        items.push({ kind: 'fixture', render: () => [r.renderFixture(ev, { sets, env })] });
+      }
     }
   }
   if (!items.length) throw new UsageError('nothing_to_replay', 'no fixtures or captures to replay', { hint: 'fbpay fixtures list' });
@@ -150,14 +171,24 @@ async function planInputs(ctx: Ctx, inputs: string[], opts: ReplayOptions): Prom
   if (providers.size > 1 && !opts.provider) {
     throw new UsageError('mixed_providers', `these inputs are for different providers (${[...providers].join(', ')})`, { hint: 'replay one provider at a time, or pass --provider' });
   }
-  const sets = opts.set;
-  const env = ctx.io.env;
+  const provider = opts.provider ?? [...providers][0];
+  if (items.every((i) => i.kind === 'fixture')) {
+    const renders = items.map((i) => (i as Extract<Item, { kind: 'fixture' }>).render);
+    return {
+      provider,
+      sync: true,
+      *round() {
+        for (const render of renders) yield* render();
+      },
+    };
+  }
   return {
-    provider: opts.provider ?? [...providers][0],
+    provider,
+    sync: false,
     async *round() {
       for (const item of items) {
         if (item.kind === 'capture') yield* capture.readCapture(item.file, item.display);
-        else yield* (await lib()).render(item.name, { sets, env });
+        else yield* item.render();
       }
     },
   };

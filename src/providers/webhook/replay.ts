@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { build as buildHistogram } from 'hdr-histogram-js';
 import type { RenderedFixture } from '../../core/fixtures/schema.js';
 import { FbpayError, InterruptedError, NetworkError } from '../../core/errors.js';
-import { backoffMs, httpRequest, sleep, type HttpResponse } from '../../transport/http.js';
+import { backoffMs, dispatchRequest, httpRequest, sleep, type HttpResponse } from '../../transport/http.js';
 import type { CapturedDelivery, ExpectSpec, OutgoingDelivery, ReplayAdapter, TamperMode } from './adapter.js';
 import { checkExpect } from './expect.js';
 
@@ -91,6 +91,11 @@ export async function* repeatRounds<T>(count: number, round: (i: number) => Asyn
   for (let i = 0; i < count; i++) yield* round(i);
 }
 
+/** The synchronous form, for sources that need no I/O (fixtures): no promise per delivery. */
+export function* repeatRoundsSync<T>(count: number, round: (i: number) => Iterable<T>): Generator<T> {
+  for (let i = 0; i < count; i++) yield* round(i);
+}
+
 /** Delivers everything `source` yields and resolves to the summary. Never throws for delivery failures. */
 export async function replay(source: AsyncIterable<ReplayInput> | Iterable<ReplayInput>, adapter: ReplayAdapter, opts: ReplayOptions): Promise<ReplaySummary> {
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 1));
@@ -107,7 +112,6 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
   // it, which fails whatever is in flight at once (cheaper than a combined signal per request).
   let own: Dispatcher | undefined;
   const dispatcher = opts.dispatcher ?? (own = new (await import('undici')).Agent({ connections: concurrency, pipelining: 1, keepAliveTimeout: 10_000 }));
-  const requestSignal = own ? undefined : signal;
   let destroyed = false;
   const onAbort = () => {
     destroyed = true;
@@ -126,7 +130,8 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
   let sourceError: unknown;
   const aborted = () => signal?.aborted === true;
 
-  const iterator = (Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : toAsync(source as Iterable<ReplayInput>)) as AsyncIterator<ReplayInput>;
+  // A synchronous source (fixtures only) is pulled without a promise per item.
+  const iterator: AsyncIterator<ReplayInput> | Iterator<ReplayInput> = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source as Iterable<ReplayInput>)[Symbol.iterator]();
   let exhausted = false;
   const next = async (): Promise<ReplayInput | undefined> => {
     if (exhausted || aborted() || sourceError) return undefined;
@@ -151,7 +156,8 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
     for (;;) {
       attempts++;
       try {
-        const res = await httpRequest({ method: d.method, url: d.url, headers: d.headers, body: d.body, timeoutMs, dispatcher, signal: requestSignal, maxResponseBytes });
+        const req = { method: d.method, url: d.url, headers: d.headers, body: d.body, timeoutMs, dispatcher, maxResponseBytes };
+        const res = await (own ? dispatchRequest(req) : httpRequest({ ...req, signal }));
         last = { res };
         if (res.status >= 500 && attempts <= retries && !aborted()) {
           await sleep(backoff(attempts - 1, res.headers['retry-after']), signal);
@@ -226,7 +232,11 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
     await Promise.all(Array.from({ length: concurrency }, worker));
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    await iterator.return?.().catch(() => undefined);
+    try {
+      await iterator.return?.();
+    } catch {
+      /* the source's own cleanup failed: nothing more to do */
+    }
     await adapter.close?.().catch(() => undefined);
     if (own && !destroyed) await own.close().catch(() => undefined);
   }
@@ -251,8 +261,4 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
   };
   hist.destroy();
   return summary;
-}
-
-async function* toAsync<T>(it: Iterable<T>): AsyncGenerator<T> {
-  yield* it;
 }
