@@ -45,17 +45,17 @@ export function xmlSanitize(s: string): string {
   return s.replace(INVALID, hex4);
 }
 
-/** Escapes text content. */
+/** Escapes text content (CR too: a parser would turn a literal CRLF into LF). */
 export function xmlText(s: string): string {
-  return xmlSanitize(s).replace(/[&<>"']/g, (c) => ENTITY[c]);
+  return xmlSanitize(s).replace(/[&<>"'\r]/g, (c) => ENTITY[c]);
 }
 
 /** Escapes an attribute value: also tab, newline and CR, which attribute normalisation would otherwise turn into spaces. */
 export function xmlAttr(s: string): string {
-  return xmlText(s).replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return xmlText(s).replace(/[\t\n]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
 
 const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(3);
 
