@@ -121,8 +121,9 @@ async function handle(req, res, config, ledger) {
   if (req.method === 'GET' && url.searchParams.has('hub.mode')) return handshake(url, res, config);
   if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/health')) return reply(res, 200, { ok: true });
   if (req.method !== 'POST') return reply(res, 405, { error: 'method not allowed' });
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return reply(res, 413, { error: 'body too large' }, { connection: 'close' });
   const body = await readBody(req);
-  if (body === null) return reply(res, 413, { error: 'body too large' });
+  if (body === null) return reply(res, 413, { error: 'body too large' }, { connection: 'close' });
   if (url.pathname === '/purchase') return litePurchase(req, body, res, config, ledger);
   if (url.pathname === '/webhook' || url.pathname === '/') return update(req, body, res, config, ledger);
   return reply(res, 404, { error: 'not found' });
@@ -194,7 +195,7 @@ async function update(req, body, res, config, ledger) {
 }
 
 /** X-Hub-Signature-256 (sha256=hex) when present, else X-Hub-Signature (sha1=hex); HMAC of the raw body. */
-function checkHubSignature(headers, body, secret) {
+export function checkHubSignature(headers, body, secret) {
   const sha256 = headerValue(headers['x-hub-signature-256']);
   const sha1 = headerValue(headers['x-hub-signature']);
   // Never fall back to sha1 when a sha256 signature is present but wrong.
@@ -361,8 +362,10 @@ function readBody(req) {
     req.on('data', (c) => {
       size += c.length;
       if (size > MAX_BODY_BYTES) {
+        // Chunked upload past the limit: stop buffering, answer 413 and close the connection.
+        req.removeAllListeners('data');
+        req.resume();
         resolve(null);
-        req.destroy();
         return;
       }
       chunks.push(c);
@@ -395,9 +398,9 @@ function constantTimeEqual(a, b) {
   return timingSafeEqual(ha, hb);
 }
 
-function reply(res, status, doc) {
+function reply(res, status, doc, extraHeaders = {}) {
   const text = JSON.stringify(doc);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...extraHeaders });
   res.end(text);
 }
 

@@ -1,5 +1,8 @@
 import { connect } from 'node:net';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runBin, runCli, startBin } from '../helpers/cli.js';
 import { runDemo } from '../../src/providers/demo/run.js';
@@ -147,4 +150,25 @@ describe('runDemo (in-process)', () => {
     expect(findSampleReceiver(`${ROOT}dist/chunks/x.js`)).toMatch(/examples\/facebook-receiver\/server\.mjs$/);
     expect(() => findSampleReceiver('/nonexistent/a/b/c.js')).toThrow(/sample receiver/);
   });
+});
+
+describe('fbpay demo from an installed package', () => {
+  it('the tarball ships the sample receiver and the installed binary runs the demo offline', () => {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const work = mkdtempSync(join(tmpdir(), 'fbpay-demo-pack-'));
+    try {
+      const info = JSON.parse(execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }))[0];
+      expect(info.files.map((f: { path: string }) => f.path)).toContain('examples/facebook-receiver/server.mjs');
+      const consumer = join(work, 'consumer');
+      execFileSync('mkdir', ['-p', consumer]);
+      writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+      const inst = spawnSync(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', join(work, info.filename)], { cwd: consumer, encoding: 'utf8' });
+      expect(inst.status, inst.stderr).toBe(0);
+      const r = spawnSync(join(consumer, 'node_modules', '.bin', 'fbpay'), ['demo', '--json'], { cwd: work, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: 'true' } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, passed: 6 });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { signSignedRequest } from '../../src/core/facebook/signed-request.js';
 import { startGraphEmulator, type GraphEmulator } from '../../src/providers/graph/emulator/index.js';
 // The reference receiver is plain JS users copy; imported exactly as shipped.
 // @ts-expect-error -- no type declarations for the .mjs example (by design: it has no build step)
-import { startReceiver, verdict, verifySignedRequest } from '../../examples/facebook-receiver/server.mjs';
+import { checkHubSignature, startReceiver, verdict, verifySignedRequest } from '../../examples/facebook-receiver/server.mjs';
 
 const APP_ID = '1000000000000042';
 const SECRET = 'receiver-test-secret';
@@ -275,7 +275,67 @@ describe('Payments Lite purchases', () => {
   });
 });
 
+describe('robustness', () => {
+  it('a validly signed body that is not JSON is 400; an oversized body is 413; unknown routes 404/405', async () => {
+    const notJson = Buffer.from('{"object":"payments",');
+    expect((await deliver(notJson)).status).toBe(400);
+    // Refused from the Content-Length alone, before reading (or signing over) a megabyte.
+    const status = await new Promise<number>((resolve, reject) => {
+      const u = new URL(`${rx.url}/webhook`);
+      const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'content-length': String(2 * 1024 * 1024) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.write('{"object":"payments"');
+    });
+    expect(status).toBe(413);
+    expect((await fetch(`${rx.url}/elsewhere`, { method: 'POST', body: '{}' })).status).toBe(404);
+    expect((await fetch(`${rx.url}/webhook`, { method: 'PUT', body: '{}' })).status).toBe(405);
+    // still serving after all that
+    expect((await fetch(`${rx.url}/ledger`)).status).toBe(200);
+  });
+
+  it('a non-payments object is acknowledged and ignored', async () => {
+    const body = Buffer.from(JSON.stringify({ object: 'page', entry: [{ id: '1' }] }));
+    const r = await deliver(body);
+    expect(r.status).toBe(200);
+    expect(r.body.ignored).toBeDefined();
+  });
+});
+
 describe('pure helpers (property tests)', () => {
+  it('checkHubSignature accepts what fbpay signs (sha256, sha1, both) and refuses any single-byte change', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 200 }), fc.string({ minLength: 1, maxLength: 24 }), fc.nat(), fc.constantFrom('both', 'sha256', 'sha1'), (bytes, secret, pos, which) => {
+        const body = Buffer.from(bytes);
+        const h = hubSignatureHeaders(body, secret);
+        const headers: Record<string, string> = {};
+        if (which !== 'sha1') headers['x-hub-signature-256'] = h['X-Hub-Signature-256'];
+        if (which !== 'sha256') headers['x-hub-signature'] = h['X-Hub-Signature'];
+        expect(checkHubSignature(headers, body, secret).ok).toBe(true);
+        const changed = Buffer.from(body);
+        changed[pos % changed.length] ^= 1 + (pos % 255);
+        expect(checkHubSignature(headers, changed, secret).ok).toBe(false);
+        expect(checkHubSignature(headers, body, secret + '!').ok).toBe(false);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('checkHubSignature never throws on arbitrary header values', () => {
+    fc.assert(
+      fc.property(fc.option(fc.string()), fc.option(fc.string()), fc.uint8Array({ maxLength: 64 }), (a, b, bytes) => {
+        const headers: Record<string, string> = {};
+        if (a !== null) headers['x-hub-signature-256'] = a;
+        if (b !== null) headers['x-hub-signature'] = b;
+        expect(checkHubSignature(headers, Buffer.from(bytes), 's').ok).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('verifySignedRequest round-trips fbpay-signed requests and refuses any single-character change', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => k !== 'algorithm' && k !== 'issued_at'), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }), fc.string({ minLength: 1, maxLength: 20 }), fc.nat(), (payload, secret, pos) => {
