@@ -251,8 +251,14 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
     failed,
     errors,
     rps: elapsedMs > 0 ? Math.round((sent / elapsedMs) * 1000 * 10) / 10 : 0,
+    // A percentile is reported as its bucket's upper edge, which can pass the exact max: clamp.
     latency_ms: total
-      ? { p50: ms(hist.getValueAtPercentile(50)), p95: ms(hist.getValueAtPercentile(95)), p99: ms(hist.getValueAtPercentile(99)), max: ms(hist.maxValue) }
+      ? {
+          p50: ms(Math.min(hist.getValueAtPercentile(50), hist.maxValue)),
+          p95: ms(Math.min(hist.getValueAtPercentile(95), hist.maxValue)),
+          p99: ms(Math.min(hist.getValueAtPercentile(99), hist.maxValue)),
+          max: ms(hist.maxValue),
+        }
       : { p50: 0, p95: 0, p99: 0, max: 0 },
     status_counts: Object.fromEntries([...statusCounts.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
     elapsed_ms: Math.round(elapsedMs),
