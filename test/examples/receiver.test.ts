@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -377,5 +379,42 @@ describe('pure helpers (property tests)', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('standalone: node examples/facebook-receiver/server.mjs', () => {
+  const SERVER = fileURLToPath(new URL('../../examples/facebook-receiver/server.mjs', import.meta.url));
+
+  it('runs from env, answers the handshake, stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [SERVER], { env: { ...process.env, FB_APP_ID: APP_ID, FB_APP_SECRET: SECRET, FB_VERIFY_TOKEN: VERIFY, FB_GRAPH_URL: emu.url, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const url = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('no URL: ' + out)), 5000);
+      child.stdout.on('data', () => {
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) {
+          clearTimeout(t);
+          resolve(m[1]);
+        }
+      });
+    });
+    const res = await fetch(`${url}/webhook?hub.mode=subscribe&hub.verify_token=${VERIFY}&hub.challenge=ok42`);
+    expect(await res.text()).toBe('ok42');
+    const code = await new Promise<number | null>((resolve) => {
+      child.once('close', (c) => resolve(c));
+      child.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+    expect(out).toContain('[receiver] handshake ok');
+    expect(out).not.toContain(SECRET);
+  });
+
+  it('exits 2 naming FB_APP_SECRET when it is not set', () => {
+    const env = { ...process.env };
+    delete env.FB_APP_SECRET;
+    const r = spawnSync(process.execPath, [SERVER], { env, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('FB_APP_SECRET');
   });
 });

@@ -229,7 +229,8 @@ const webhooks: DemoStep = {
     });
     const deliveries = docs.filter((d) => d.type === 'delivery');
     rec.check(r.code === 0, `webhook replay exited ${r.code}: ${firstLine(r.stderr) || firstLine(r.stdout)}`);
-    rec.check(deliveries.length === 8, `expected 8 deliveries (4 updates × 2), got ${deliveries.length}`);
+    rec.check(deliveries.length >= 4 && deliveries.length % 2 === 0, `expected each update delivered twice, got ${deliveries.length} deliveries`);
+    rec.check(deliveries.every((d) => d.ok === true), `the receiver did not answer every delivery with 2xx: ${deliveries.filter((d) => d.ok !== true).map((d) => `${d.fixture} ${d.status ?? d.reason}`).join('; ')}`);
     const byLabel = new Map<string, number[]>();
     for (const d of deliveries) byLabel.set(String(d.fixture), [...(byLabel.get(String(d.fixture)) ?? []), d.status]);
     for (const [label, statuses] of byLabel) rec.say(`${label.padEnd(44)} → ${statuses.join(', ')}`, statuses.every((s) => s >= 200 && s < 300) ? 'ok' : 'bad');
