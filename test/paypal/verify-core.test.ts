@@ -172,6 +172,17 @@ describe('signing and the checks, with generated keys', () => {
     }
   });
 
+  it('with an explicit --cert a missing PAYPAL-CERT-URL is only a warning; any other missing header still fails', async () => {
+    const { keyPem, certPem } = testPair();
+    const s = signPaypalWebhook({ body, webhookId: 'W', key: keyPem, certUrl, now: () => now });
+    const { 'PAYPAL-CERT-URL': _u, ...noUrl } = s.headers;
+    const r = await verifyPaypalWebhook(body, noUrl, { webhookId: 'W', certPem, now });
+    expect(r.valid).toBe(true);
+    expect(check(r, 'headers')).toMatchObject({ ok: true, warning: true });
+    const { 'PAYPAL-TRANSMISSION-TIME': _t, ...noTime } = s.headers;
+    expect(failed(await verifyPaypalWebhook(body, noTime, { webhookId: 'W', certPem, now }))).toEqual(['headers']);
+  });
+
   it('unsupported algorithm, stale and future times, bad signature encoding, wrong key, wrong webhook id', async () => {
     const { keyPem, certPem } = testPair();
     const s = signPaypalWebhook({ body, webhookId: 'W', key: keyPem, certUrl, now: () => now });
@@ -257,5 +268,19 @@ describe('subscription info', () => {
   it('subscription events use resource.id; non-JSON is reported, not thrown', () => {
     expect(paypalEventInfo('{"event_type":"BILLING.SUBSCRIPTION.ACTIVATED","resource":{"id":"I-X","custom_id":"u1"}}')).toMatchObject({ subscriptionId: 'I-X', customId: 'u1' });
     expect(paypalEventInfo('nope')).toEqual({ note: 'body is not JSON' });
+  });
+});
+
+describe.skipIf(!HAVE_VECTORS)('near miss suspicions that cannot be confirmed', () => {
+  it('a body with sorted keys (and one pretty-printed with sorted keys) is named as re-serialized', async () => {
+    const v = sdk[0];
+    const sortKeys = (x: unknown): unknown =>
+      Array.isArray(x) ? x.map(sortKeys) : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sortKeys((x as Record<string, unknown>)[k])])) : x;
+    const sorted = JSON.stringify(sortKeys(JSON.parse(bodyOf(v).toString())));
+    for (const [b, words] of [[sorted, 'sorted alphabetically'], [JSON.stringify(JSON.parse(sorted), null, 1), 'not compact']] as const) {
+      const r = await verifyPaypalWebhook(b, v.headers, { webhookId: v.webhook_id, certPem: v.cert_pem, now: timeOf(v) });
+      expect(r.valid).toBe(false);
+      expect(r.nearMisses).toEqual([expect.objectContaining({ cause: 'body_reserialized', matches: false, detail: expect.stringContaining(words) })]);
+    }
   });
 });

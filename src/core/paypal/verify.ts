@@ -85,12 +85,16 @@ export async function verifyPaypalWebhook(
   const explicitCerts = opts.certPem !== undefined ? parseCertificates(opts.certPem, '--cert') : undefined;
   const caCerts = opts.caPem !== undefined && opts.caPem.trim() !== '' ? parseCertificates(opts.caPem, '--ca') : [];
 
-  const missing = REQUIRED_PAYPAL_HEADERS.filter((h) => !headerValue(t, h));
-  checks.push(missing.length ? { check: 'headers', ok: false, detail: `missing ${missing.map((h) => h.toUpperCase()).join(', ')}` } : { check: 'headers', ok: true, detail: 'all PAYPAL-* headers present' });
+  // With an explicit certificate PAYPAL-CERT-URL is not needed (a warning); everything else is.
+  const absent = REQUIRED_PAYPAL_HEADERS.filter((h) => !headerValue(t, h));
+  const missing = explicitCerts ? absent.filter((h) => h !== PAYPAL_HEADERS.certUrl) : absent;
+  if (missing.length) checks.push({ check: 'headers', ok: false, detail: `missing ${missing.map((h) => h.toUpperCase()).join(', ')}` });
+  else if (absent.length) checks.push({ check: 'headers', ok: true, warning: true, detail: 'PAYPAL-CERT-URL missing (not needed: using --cert); PayPal always sends it' });
+  else checks.push({ check: 'headers', ok: true, detail: 'all PAYPAL-* headers present' });
   if (t.transmissionId && t.transmissionTime) {
     result.signedString = paypalSignedString({ transmissionId: t.transmissionId, transmissionTime: t.transmissionTime, webhookId, body: raw }).signedString;
   }
-  if (missing.some((h) => h !== PAYPAL_HEADERS.certUrl || !explicitCerts)) return finish(result);
+  if (missing.length) return finish(result);
 
   const algoOk = /^sha256withrsa$/i.test(t.authAlgo!.trim());
   checks.push(algoOk ? { check: 'auth_algo', ok: true, detail: t.authAlgo! } : { check: 'auth_algo', ok: false, detail: `unsupported PAYPAL-AUTH-ALGO "${t.authAlgo!.slice(0, 40)}" (PayPal signs SHA256withRSA)` });
@@ -254,8 +258,16 @@ function diagnose(body: Buffer, t: PaypalTransmission, webhookId: string, sig: B
   }
   if (webhookId.trim() !== webhookId) attempt('webhook_id_whitespace', `${id}|${time}|${webhookId.trim()}|${crc}`, 'the webhook id has surrounding whitespace: it verifies once trimmed');
 
+  let bodyMatched = false;
   for (const [label, variant] of bodyVariants(body)) {
-    if (attempt('body_reserialized', `${id}|${time}|${webhookId}|${paypalCrc32(variant)}`, `the body was changed after PayPal signed it: it verifies with ${label}; verify the raw request bytes, not a re-serialized body`)) break;
+    if (attempt('body_reserialized', `${id}|${time}|${webhookId}|${paypalCrc32(variant)}`, `the body was changed after PayPal signed it: it verifies with ${label}; verify the raw request bytes, not a re-serialized body`)) {
+      bodyMatched = true;
+      break;
+    }
+  }
+  const shape = bodyShape(body);
+  if (!bodyMatched && shape) {
+    out.push({ cause: 'body_reserialized', matches: false, detail: `the body ${shape}: PayPal sends compact JSON with "id" first, so it was probably re-serialized and the original bytes are lost; verify the raw request body` });
   }
 
   const signedCrc = crc | 0;
@@ -268,6 +280,23 @@ function diagnose(body: Buffer, t: PaypalTransmission, webhookId: string, sig: B
     if (attempt('transmission_time_altered', `${id}|${variant}|${webhookId}|${crc}`, `the transmission time was altered: it verifies with "${variant}" (${label}) instead of "${time}"; pass the header exactly as received`)) break;
   }
   return out;
+}
+
+/** How a body differs from what PayPal sends (compact JSON, "id" first), if it visibly does. */
+function bodyShape(body: Buffer): string | undefined {
+  const text = body.toString('utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  const keys = Object.keys(parsed);
+  if (JSON.stringify(parsed) !== text) return 'is not compact JSON (whitespace or escapes differ)';
+  const sorted = [...keys].sort();
+  if (keys.length > 2 && keys[0] !== 'id' && keys.every((k, i) => k === sorted[i])) return 'has its keys sorted alphabetically';
+  return undefined;
 }
 
 function* bodyVariants(body: Buffer): Generator<[string, Buffer]> {
