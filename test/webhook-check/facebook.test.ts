@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runBin, runCli } from '../helpers/cli.js';
 import { freePort, PHP, startPhp } from '../helpers/php.js';
 import { parseJunitFile, XML_PARSER } from './xml.js';
 import { facebookHandler, startReceiver, type FacebookMode, type Running } from './receivers.js';
@@ -147,6 +147,23 @@ describe('webhook check --provider facebook against node receivers', () => {
     const nosecret = await runCli(['webhook', 'check', '--to', servers.correct!.url], { env: { FB_APP_SECRET: undefined } });
     expect(nosecret.code).toBe(2);
     expect(nosecret.stderr).toMatch(/FB_APP_SECRET/);
+  });
+
+  it('through the binary (bin/fbpay.js): exit 0 against the correct receiver, 1 against the careless one, plain output when piped', async () => {
+    const ok = await runBin(['webhook', 'check', '--to', servers.correct!.url, '--secret', SECRET, '--verify-token', TOKEN]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/\n✓ facebook http:\/\/127\.0\.0\.1:\d+\/: 13 passed in \d+\.\d s\n$/);
+    expect(ok.stdout).not.toMatch(/\x1b\[/);
+    const bad = await runBin(['--json', 'webhook', 'check', '--to', servers.careless!.url, '--secret', SECRET, '--only', 'missing-signature']);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).checks[0]).toMatchObject({ id: 'missing-signature', ok: false, status: 200 });
+  });
+
+  it('--help shows the options and examples', async () => {
+    const r = await runCli(['webhook', 'check', '--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--to', '--provider', '--verify-token', '--only', '--skip', '--budget-ms', '--junit', '--allow-remote']) expect(r.stdout).toContain(flag);
+    expect(r.stdout).toMatch(/Examples:\n  \$ fbpay webhook check /);
   });
 
   it('--list prints the checks without sending anything', async () => {
