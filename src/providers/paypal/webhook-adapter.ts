@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import { FbpayError, UsageError } from '../../core/errors.js';
 import type { RenderedFixture } from '../../core/fixtures/schema.js';
 import { parseCertificates } from '../../core/paypal/cert-policy.js';
@@ -35,9 +35,9 @@ export function createReplayAdapter(opts: AdapterOptions): ReplayAdapter {
     throw new UsageError('missing_cert', '--key needs its certificate: --cert <pem> (served on loopback) or --cert-url <url> (served elsewhere)', { hint: 'make a pair with `fbpay paypal keygen`' });
   }
   if (opts.certUrl && !opts.keyPem) throw new UsageError('missing_key', '--cert-url needs --key: deliveries must be signed by the key of the certificate at that URL');
-  if (opts.keyPem) readPrivateKey(opts.keyPem);
+  // Parsed once: a PEM parse per delivery would cost more than the RSA signature.
+  let key: KeyObject | undefined = opts.keyPem ? readPrivateKey(opts.keyPem) : undefined;
   if (opts.certPem) parseCertificates(opts.certPem, '--cert');
-  let key = opts.keyPem;
   let certUrl = opts.certUrl;
   let server: CertServer | undefined;
 
@@ -48,7 +48,7 @@ export function createReplayAdapter(opts: AdapterOptions): ReplayAdapter {
       let certPem = opts.certPem;
       if (!key) {
         const pair = generateTestKeyPair({ now: opts.now?.() });
-        key = pair.keyPem;
+        key = readPrivateKey(pair.keyPem);
         certPem = pair.certPem;
       }
       const id = `CERT-fbpay-${randomUUID().slice(0, 8)}`;
@@ -66,7 +66,7 @@ export function createReplayAdapter(opts: AdapterOptions): ReplayAdapter {
   };
 }
 
-function buildDelivery(input: RenderedFixture | CapturedDelivery, ctx: BuildContext, webhookId: string, key: string, certUrl: string): OutgoingDelivery {
+function buildDelivery(input: RenderedFixture | CapturedDelivery, ctx: BuildContext, webhookId: string, key: KeyObject, certUrl: string): OutgoingDelivery {
   const captured = 'captured' in input && input.captured === true;
   let body: Buffer;
   let headers: Record<string, string> = {};
