@@ -111,6 +111,9 @@ function render(ctx: Ctx, r: PaypalVerifyResult): void {
   if (e.customId) ctx.out(`custom_id:    ${e.customId}`);
   if (e.note && e.eventType?.startsWith('PAYMENT.SALE.')) ctx.out(`subscription: ${c.yellow('none')} — ${e.note}`);
   for (const m of r.nearMisses) ctx.out(`${m.matches ? c.yellow('near miss:') : c.yellow('suspect:')}    ${m.detail}`);
+  if (r.checks.some((x) => x.check === 'cert_url' && !x.ok)) {
+    ctx.out(c.dim('the certificate was not fetched, so the signature was not checked (pass --cert <pem> to check it with a certificate you trust)'));
+  }
   if (!r.valid && r.nearMisses.length === 0 && r.checks.some((x) => x.check === 'signature' && !x.ok)) {
     ctx.out(c.dim('no near miss matched: check the webhook id, and that body, headers and certificate come from the same delivery'));
   }
