@@ -92,6 +92,8 @@ export async function startListener(opts: ListenOptions): Promise<Listener> {
     if (socket.writable && !socket.destroyed && err.code !== 'ECONNRESET') {
       const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      // A client that never reads (or never closes its side) must not hold the socket open.
+      setTimeout(() => socket.destroy(), 1000).unref();
     } else socket.destroy();
   });
 
