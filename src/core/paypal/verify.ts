@@ -270,8 +270,9 @@ function diagnose(body: Buffer, t: PaypalTransmission, webhookId: string, sig: B
     out.push({ cause: 'body_reserialized', matches: false, detail: `the body ${shape}: PayPal sends compact JSON with "id" first, so it was probably re-serialized and the original bytes are lost; verify the raw request body` });
   }
 
-  const signedCrc = crc | 0;
-  if (signedCrc !== crc) attempt('crc_signed', `${id}|${time}|${webhookId}|${signedCrc}`, `the sender wrote crc32 as a signed integer (${signedCrc}); PayPal uses the unsigned decimal ${crc}`);
+  // Java/PHP-on-32-bit senders print crc32 as a negative int32 when the top bit is set.
+  const int32Crc = crc | 0;
+  if (int32Crc < 0) attempt('crc_signed', `${id}|${time}|${webhookId}|${int32Crc}`, `the sender wrote crc32 as a signed integer (${int32Crc}); PayPal uses the unsigned decimal ${crc}`);
   for (const hex of [crc.toString(16), crc.toString(16).padStart(8, '0'), crc.toString(16).toUpperCase(), crc.toString(16).padStart(8, '0').toUpperCase()]) {
     if (attempt('crc_hex', `${id}|${time}|${webhookId}|${hex}`, `the sender wrote crc32 in hex (${hex}); PayPal uses the unsigned decimal ${crc}`)) break;
   }
