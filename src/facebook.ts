@@ -1,5 +1,20 @@
 /** `fbpay/facebook`: signed requests, webhook signatures, Graph helpers (pure, clock injectable). */
 export { signSignedRequest, base64UrlEncode, type SignOptions } from './core/facebook/signed-request.js';
+export {
+  decodeSignedRequest,
+  parseSignedRequest,
+  signatureMatches,
+  signedRequestHmac,
+  SIGNED_REQUEST_ALGORITHM,
+  FUTURE_SKEW_SECONDS,
+  type DecodeOptions,
+  type DecodedSignedRequest,
+  type SignedRequestParts,
+  type SignedRequestEncoding,
+} from './core/facebook/signed-request.js';
+export { diagnoseMismatch, type NearMiss } from './core/facebook/diagnose.js';
+export { payloadKind, describePayload, creditsMethod, KIND_LABELS, type SignedRequestKind, type PayloadDescription } from './core/facebook/payload-kind.js';
+export { buildPreset, isPresetName, PRESET_NAMES, type PresetName, type PresetOptions } from './core/facebook/presets.js';
 export { hubSignature, hubSignatureHeaders, type HubAlgorithm } from './core/facebook/hub-signature.js';
 export {
   verifyHubSignature,

@@ -5,10 +5,12 @@ import type { Ctx } from '../ui/context.js';
 export interface CommandEntry {
   summary: string;
   load: () => Promise<{ default: (ctx: Ctx) => Command }>;
+  /** Optional start-up fast path (see fastPath in src/cli.ts): runs plain invocations without commander. */
+  fast?: () => Promise<{ fastPath: (ctx: Ctx, argv: string[]) => (() => Promise<void>) | undefined }>;
 }
 
 export const COMMANDS: Record<string, CommandEntry> = {
-  decode: { summary: 'decode and verify a signed_request', load: () => import('./decode.js') },
+  decode: { summary: 'decode and verify a signed_request', load: () => import('./decode.js'), fast: () => import('./decode-action.js') },
   sign: { summary: 'make a signed_request (Payments Lite, Pay Dialog, Credits, login)', load: () => import('./sign.js') },
   consume: { summary: 'consume a Payments Lite purchase (needs a USER access token)', load: () => import('./consume.js') },
   purchases: { summary: 'list unconsumed Payments Lite purchases', load: () => import('./purchases.js') },

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHmac } from 'node:crypto';
 import { UsageError, VerificationError } from '../errors.js';
 import { safeEqual } from '../safe-equal.js';
@@ -63,6 +64,8 @@ export interface DecodedSignedRequest {
   kind: SignedRequestKind;
   /** The decoded payload, exactly as parsed (numbers stay numbers, strings stay strings). Unverified unless `valid` is true. */
   payload: Record<string, unknown>;
+  /** The payload's JSON text exactly as it was inside the segment (big integers and key order intact). */
+  payloadJson: string;
   /** `issued_at` in unix seconds, when present. */
   issuedAt?: number;
   /** now - issued_at, in seconds (negative when issued in the future). */
@@ -86,8 +89,9 @@ export interface SignedRequestParts {
   warnings: string[];
 }
 
-const SEGMENT = /^[A-Za-z0-9\-_+/]+={0,2}$/;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const URL_SEGMENT = /^[A-Za-z0-9_-]+={0,2}$/;
+const STANDARD_SEGMENT = /^[A-Za-z0-9+/]+={0,2}$/;
+const ANY_SEGMENT = /^[A-Za-z0-9\-_+/]+={0,2}$/;
 
 function malformed(message: string, hint = 'a signed_request is <signature>.<payload>, both base64url; pass it exactly as received'): UsageError {
   return new UsageError('malformed_signed_request', message, { hint });
@@ -95,14 +99,24 @@ function malformed(message: string, hint = 'a signed_request is <signature>.<pay
 
 function checkSegment(seg: string, what: string): { padded: boolean; url: boolean; standard: boolean } {
   if (seg.length === 0) throw malformed(`the ${what} segment is empty`);
-  if (!SEGMENT.test(seg)) {
-    const bad = [...seg].find((c) => !/[A-Za-z0-9\-_+/=]/.test(c)) ?? '=';
-    throw malformed(`the ${what} segment is not base64url (unexpected ${JSON.stringify(bad)})`);
+  // The common case (pure base64url) costs one regex test; batch decoding runs this twice per line.
+  let url = true;
+  let standard = false;
+  if (!URL_SEGMENT.test(seg)) {
+    if (STANDARD_SEGMENT.test(seg)) {
+      url = false;
+      standard = true;
+    } else if (ANY_SEGMENT.test(seg)) {
+      standard = true;
+    } else {
+      const bad = [...seg].find((c) => !/[A-Za-z0-9\-_+/=]/.test(c)) ?? '=';
+      throw malformed(`the ${what} segment is not base64url (unexpected ${JSON.stringify(bad)})`);
+    }
   }
-  const padded = seg.endsWith('=');
-  const bare = padded ? seg.replace(/=+$/, '') : seg;
-  if (bare.length % 4 === 1 || (padded && seg.length % 4 !== 0)) throw malformed(`the ${what} segment has an impossible base64 length (${seg.length})`, 'it looks truncated: pass the whole signed_request exactly as received');
-  return { padded, url: /[-_]/.test(bare), standard: /[+/]/.test(bare) };
+  const padded = seg.charCodeAt(seg.length - 1) === 61; /* '=' */
+  const bareLength = padded ? seg.replace(/=+$/, '').length : seg.length;
+  if (bareLength % 4 === 1 || (padded && seg.length % 4 !== 0)) throw malformed(`the ${what} segment has an impossible base64 length (${seg.length})`, 'it looks truncated: pass the whole signed_request exactly as received');
+  return { padded, url, standard };
 }
 
 /**
@@ -125,16 +139,12 @@ export function parseSignedRequest(input: string): SignedRequestParts {
   const segment = sr.slice(dot + 1);
   const s = checkSegment(signature, 'signature');
   const p = checkSegment(segment, 'payload');
-  const url = s.url || p.url;
   const standard = s.standard || p.standard;
-  const alphabet = url && standard ? 'mixed' : standard ? 'standard' : 'url';
+  const alphabet = !standard ? 'url' : s.url || p.url ? 'mixed' : 'standard';
   if (alphabet !== 'url') warnings.push(`the ${alphabet === 'mixed' ? 'segments mix the standard and url-safe alphabets' : 'standard base64 alphabet (+ /) is used'}; Facebook sends base64url (- _) without padding`);
-  let json: string;
-  try {
-    json = utf8.decode(Buffer.from(segment, 'base64'));
-  } catch {
-    throw malformed('the payload segment does not decode to UTF-8 text');
-  }
+  const bytes = Buffer.from(segment, 'base64');
+  if (!isUtf8(bytes)) throw malformed('the payload segment does not decode to UTF-8 text');
+  const json = bytes.toString('utf8');
   let payload: unknown;
   try {
     payload = JSON.parse(json);
@@ -142,9 +152,12 @@ export function parseSignedRequest(input: string): SignedRequestParts {
     throw malformed(`the payload is not JSON (${(e as Error).message.slice(0, 80)})`);
   }
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw malformed('the payload is JSON but not an object');
-  if (hasUnsafeInteger(payload)) warnings.push('the payload holds integers beyond 2^53: their printed values may be rounded (the signature is checked over the original bytes)');
+  if (MAYBE_BIG_NUMBER.test(json) && hasUnsafeInteger(payload)) warnings.push('the payload holds integers beyond 2^53: their printed values may be rounded (the signature is checked over the original bytes)');
   return { signature, segment, payload: payload as Record<string, unknown>, json, encoding: { padded: s.padded || p.padded, alphabet }, warnings };
 }
+
+/** A bare (unquoted) number of 16+ digits somewhere in the JSON: only then is the payload walked. */
+const MAYBE_BIG_NUMBER = /[:,[] ?-?\d{16}/;
 
 function hasUnsafeInteger(v: unknown, depth = 0): boolean {
   if (typeof v === 'number') return Number.isInteger(v) && !Number.isSafeInteger(v);
@@ -155,12 +168,25 @@ function hasUnsafeInteger(v: unknown, depth = 0): boolean {
 
 /** The received signature in canonical form (base64url, no padding), so padded or standard-alphabet signatures compare equal. */
 function canonicalSignature(sig: string): string {
-  return sig.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  return /[=+/]/.test(sig) ? sig.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_') : sig;
 }
 
-/** True when `sig` is the HMAC of `segment` (constant-time). */
+/**
+ * Base64url characters whose low two bits are zero: the only possible last characters of the
+ * canonical 43-character encoding of 32 bytes. Any other last character decodes to the same bytes
+ * but is a different string, and a signature must match character for character.
+ */
+const CANONICAL_LAST = 'AEIMQUYcgkosw048';
+
+/** True when `sig` is the HMAC of `segment` (constant-time; the signature must be the canonical encoding). */
 export function signatureMatches(sig: string, segment: string, secret: string): boolean {
-  return safeEqual(canonicalSignature(sig), base64UrlEncode(signedRequestHmac(segment, secret)));
+  const canonical = canonicalSignature(sig);
+  const mac = signedRequestHmac(segment, secret);
+  if (canonical.length !== 43 || !CANONICAL_LAST.includes(canonical[42]) || !/^[A-Za-z0-9_-]+$/.test(canonical)) {
+    return safeEqual(canonical, mac.toString('base64url'));
+  }
+  // 43 canonical base64url characters decode to exactly 32 bytes, one-to-one: compare the bytes.
+  return safeEqual(Buffer.from(canonical, 'base64url'), mac);
 }
 
 /**
@@ -190,6 +216,7 @@ export function decodeSignedRequest(input: string, secret: string | undefined, o
     algorithm,
     kind: payloadKind(payload),
     payload,
+    payloadJson: parts.json,
     warnings,
     encoding: parts.encoding,
   };

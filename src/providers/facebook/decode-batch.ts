@@ -13,8 +13,8 @@ export interface BatchSink {
 
 export interface BatchOptions extends DecodeOptions {
   secret?: string;
-  /** Turns a result into its NDJSON document (the CLI's --json shape). */
-  toDoc: (r: ReturnType<typeof decodeSignedRequest>, line: number) => Record<string, unknown>;
+  /** Turns a result into its NDJSON line, without the trailing newline (the CLI's --json shape plus `line`). */
+  toLine: (r: ReturnType<typeof decodeSignedRequest>, line: number) => string;
   maxLine?: number;
   signal?: AbortSignal;
 }
@@ -62,7 +62,7 @@ export async function decodeBatch(input: AsyncIterable<Buffer | string>, sink: B
       summary.parsed++;
       if (r.valid === true) summary.valid++;
       else if (r.valid === false) summary.invalid++;
-      out += JSON.stringify(opts.toDoc(r, line)) + '\n';
+      out += opts.toLine(r, line) + '\n';
     } catch (e) {
       if (!isFbpayError(e)) throw e;
       if (e.code === 'missing_secret') throw e;
