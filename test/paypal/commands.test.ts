@@ -38,7 +38,7 @@ describe.skipIf(!HAVE_VECTORS)('paypal expected / verify on the vectors (in-proc
     const r = await runCli(args);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/✓ signature/);
-    expect(r.stdout).toMatch(/✓ cert_chain +issued by DigiCert SHA2 Extended Validation Server CA/);
+    expect(r.stdout).toMatch(/✓ cert_chain +issued by DigiCert SHA2 Extended Validation Server CA → DigiCert High Assurance EV Root CA \(trusted root\)/);
     expect(r.stdout).toContain('VERIFIED');
     const j = await runCli([...args, '--json']);
     const doc = JSON.parse(j.stdout);

@@ -8,6 +8,7 @@ import { signPaypalWebhook, paypalTime } from '../../src/core/paypal/sign.js';
 import { verifyPaypalWebhook, type PaypalVerifyResult } from '../../src/core/paypal/verify.js';
 import { paypalEventInfo } from '../../src/core/paypal/subscription.js';
 import { generateTestKeyPair } from '../../src/core/paypal/test-cert.js';
+import { nodeRootCertificates } from '../../src/providers/paypal/roots.js';
 import { HAVE_VECTORS } from '../helpers/vectors.js';
 import { bodyOf, DIGICERT_CA, sdk, sim, testChain, testPair, timeOf } from './helpers.js';
 
@@ -90,9 +91,18 @@ describe.skipIf(!HAVE_VECTORS)('PayPal vectors', () => {
     const wrong = await verifyPaypalWebhook(bodyOf(v), v.headers, { ...base, caPem: testChain().caPem });
     expect(failed(wrong)).toEqual(['cert_chain']);
     expect(check(wrong, 'cert_chain')!.detail).toContain('DigiCert');
-    // A bundle served with its intermediate (leaf first) is checked without --ca.
-    const bundle = await verifyPaypalWebhook(bodyOf(v), v.headers, { webhookId: v.webhook_id, loadCert: async () => v.cert_pem + '\n' + DIGICERT_CA, now: timeOf(v), strictChain: true });
+    // --ca is anchored further when a root store is given.
+    const anchored = await verifyPaypalWebhook(bodyOf(v), v.headers, { ...base, caPem: DIGICERT_CA, roots: nodeRootCertificates });
+    expect(check(anchored, 'cert_chain')!.detail).toBe('issued by DigiCert SHA2 Extended Validation Server CA → DigiCert High Assurance EV Root CA (trusted root)');
+    // A bundle served with its intermediate (leaf first): the intermediate must chain to a trusted root.
+    const load = (pem: string) => async () => pem;
+    const bundle = await verifyPaypalWebhook(bodyOf(v), v.headers, { webhookId: v.webhook_id, loadCert: load(v.cert_pem + '\n' + DIGICERT_CA), now: timeOf(v), strictChain: true, roots: nodeRootCertificates });
     expect(bundle.valid).toBe(true);
+    expect(check(bundle, 'cert_chain')!.detail).toContain('(sent with the certificate) → DigiCert High Assurance EV Root CA');
+    const unanchoredStrict = await verifyPaypalWebhook(bodyOf(v), v.headers, { webhookId: v.webhook_id, loadCert: load(v.cert_pem + '\n' + DIGICERT_CA), now: timeOf(v), strictChain: true });
+    expect(failed(unanchoredStrict)).toEqual(['cert_chain']);
+    const unanchored = await verifyPaypalWebhook(bodyOf(v), v.headers, { webhookId: v.webhook_id, loadCert: load(v.cert_pem + '\n' + DIGICERT_CA), now: timeOf(v) });
+    expect(check(unanchored, 'cert_chain')).toMatchObject({ ok: true, warning: true });
     // The intermediate must itself be valid at `now`.
     const late = await verifyPaypalWebhook(bodyOf(v), v.headers, { ...base, caPem: DIGICERT_CA, now: Date.parse('2029-01-01T00:00:00Z') / 1000, maxAgeSeconds: 0 });
     expect(check(late, 'cert_chain')).toMatchObject({ ok: false });
@@ -156,6 +166,10 @@ describe('signing and the checks, with generated keys', () => {
     const other = testChain(now);
     const bad = await verifyPaypalWebhook(body, s.headers, { webhookId: 'W', loadCert: async () => chain.leafPem, caPem: other.caPem, now });
     expect(failed(bad)).toEqual(['cert_chain']);
+    // The same CA sent inside the fetched bundle is not a trust anchor: it must chain to a trusted root.
+    const selfVouched = await verifyPaypalWebhook(body, s.headers, { webhookId: 'W', loadCert: async () => chain.leafPem + chain.caPem, now, roots: nodeRootCertificates });
+    expect(failed(selfVouched)).toEqual(['cert_chain']);
+    expect(check(selfVouched, 'cert_chain')!.detail).toContain('does not chain to a trusted root');
   });
 
   it('each header missing fails the headers check and stops before any fetch', async () => {

@@ -56,6 +56,7 @@ Examples:
       const caPem = caPath ? await readPem(ctx, caPath, '--ca') : undefined;
       const { verifyPaypalWebhook } = await import('../../core/paypal/verify.js');
       const { createCertLoader, defaultCacheDir } = await import('../../providers/paypal/cert-fetch.js');
+      const { nodeRootCertificates } = await import('../../providers/paypal/roots.js');
       const loadCert = createCertLoader({
         allowCertHosts: o.allowCertHost,
         cacheDir: o.cache ? defaultCacheDir(ctx.io.env) : undefined,
@@ -64,7 +65,7 @@ Examples:
         onLoad: (url, from) => ctx.verbose(`certificate ${url} from ${from}`),
       });
       const r = await ctx.spin('fetching the certificate', () =>
-        verifyPaypalWebhook(d.body, d.headers, { webhookId, now, certPem, caPem, loadCert, allowCertHosts: o.allowCertHost, strictChain: o.strictChain, maxAgeSeconds: o.maxAge }),
+        verifyPaypalWebhook(d.body, d.headers, { webhookId, now, certPem, caPem, loadCert, allowCertHosts: o.allowCertHost, strictChain: o.strictChain, maxAgeSeconds: o.maxAge, roots: nodeRootCertificates }),
       );
       if (!r.valid) ctx.exitCode = 1;
       if (ctx.opts.json) ctx.json(verifyJson(r));

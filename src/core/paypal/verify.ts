@@ -34,8 +34,14 @@ export interface PaypalVerifyOptions {
   caPem?: string;
   /** Hosts allowed besides PayPal's (`--allow-cert-host`). */
   allowCertHosts?: readonly string[];
-  /** A chain that cannot be checked (no intermediate) fails instead of warning. */
+  /** A chain that cannot be checked (no intermediate, or one that is not anchored) fails instead of warning. */
   strictChain?: boolean;
+  /**
+   * Trusted root certificates (e.g. Node's `tls.rootCertificates`, parsed). An intermediate that came
+   * inside the fetched PEM bundle proves nothing by itself: it must chain to one of these. Called
+   * only when needed.
+   */
+  roots?: () => readonly X509Certificate[];
   /** Oldest accepted transmission time, seconds (default 86 400; 0 disables). */
   maxAgeSeconds?: number;
   /** Largest accepted clock skew into the future, seconds (default 300). */
@@ -147,7 +153,7 @@ export async function verifyPaypalWebhook(
     checks.push({ check: 'cert_validity', ok: false, detail: `expired ${isoSeconds(to)} (now ${isoSeconds(now)}); a historical delivery needs --now <its transmission time>` });
   else checks.push({ check: 'cert_validity', ok: true, detail: `valid ${isoSeconds(from)} → ${isoSeconds(to)}` });
 
-  checks.push(chainCheck(leaf, [...certs.slice(1), ...caCerts], now, Boolean(opts.strictChain)));
+  checks.push(chainCheck(leaf, certs.slice(1), caCerts, now, Boolean(opts.strictChain), opts.roots));
 
   const sig = decodeSignature(t.transmissionSig!);
   const publicKey = leaf.publicKey;
@@ -194,21 +200,38 @@ function humanAge(s: number): string {
   return `${Math.round(s / 86400)} days`;
 }
 
-function chainCheck(leaf: X509Certificate, issuers: X509Certificate[], now: number, strict: boolean): PaypalCheck {
+function chainCheck(
+  leaf: X509Certificate,
+  bundled: X509Certificate[],
+  given: X509Certificate[],
+  now: number,
+  strict: boolean,
+  roots?: () => readonly X509Certificate[],
+): PaypalCheck {
+  const issuers = [...given.map((c) => ({ c, bundled: false })), ...bundled.map((c) => ({ c, bundled: true }))];
   if (issuers.length === 0) {
     return strict
       ? { check: 'cert_chain', ok: false, detail: 'no intermediate CA to check the chain against (--strict-chain): pass --ca <pem>' }
       : { check: 'cert_chain', ok: true, warning: true, detail: 'not checked: no intermediate CA available (pass --ca <pem>; --strict-chain makes this a failure)' };
   }
-  const issuer = issuers.find((ca) => leaf.checkIssued(ca));
-  const issuerCn = certNames(leaf).cn;
-  if (!issuer) return { check: 'cert_chain', ok: false, detail: `issued by "${oneLine(leaf.issuer)}", which is none of the ${issuers.length} CA certificate(s) given` };
-  if (!leaf.verify(issuer.publicKey)) return { check: 'cert_chain', ok: false, detail: `the signature on ${issuerCn ?? 'the certificate'} does not verify with the CA's key` };
-  if (!issuer.ca) return { check: 'cert_chain', ok: false, detail: `"${certNames(issuer).cn}" is not a CA certificate` };
+  const hit = issuers.find((x) => leaf.checkIssued(x.c));
+  const leafCn = certNames(leaf).cn;
+  if (!hit) return { check: 'cert_chain', ok: false, detail: `issued by "${oneLine(leaf.issuer)}", which is none of the ${issuers.length} CA certificate(s) given` };
+  const issuer = hit.c;
+  const issuerCn = certNames(issuer).cn ?? oneLine(issuer.subject);
+  if (!leaf.verify(issuer.publicKey)) return { check: 'cert_chain', ok: false, detail: `the signature on ${leafCn ?? 'the certificate'} does not verify with the key of ${issuerCn}` };
+  if (!issuer.ca) return { check: 'cert_chain', ok: false, detail: `"${issuerCn}" is not a CA certificate` };
   const caTo = certTime(issuer.validTo);
   const caFrom = certTime(issuer.validFrom);
-  if (now > caTo || now < caFrom) return { check: 'cert_chain', ok: false, detail: `the CA "${certNames(issuer).cn}" is not valid at ${isoSeconds(now)} (${isoSeconds(caFrom)} → ${isoSeconds(caTo)})` };
-  return { check: 'cert_chain', ok: true, detail: `issued by ${certNames(issuer).cn}` };
+  if (now > caTo || now < caFrom) return { check: 'cert_chain', ok: false, detail: `the CA "${issuerCn}" is not valid at ${isoSeconds(now)} (${isoSeconds(caFrom)} → ${isoSeconds(caTo)})` };
+  const root = roots?.().find((r) => issuer.checkIssued(r) && issuer.verify(r.publicKey) && now >= certTime(r.validFrom) && now <= certTime(r.validTo));
+  const anchor = root ? ` → ${certNames(root).cn ?? oneLine(root.subject)} (trusted root)` : '';
+  if (!hit.bundled) return { check: 'cert_chain', ok: true, detail: `issued by ${issuerCn}${anchor}` };
+  // The intermediate came with the certificate itself: only a trusted root makes it mean anything.
+  if (root) return { check: 'cert_chain', ok: true, detail: `issued by ${issuerCn} (sent with the certificate)${anchor}` };
+  const detail = `issued by ${issuerCn}, which came with the certificate itself and ${roots ? 'does not chain to a trusted root' : 'was not checked against a trusted root'}`;
+  if (roots || strict) return { check: 'cert_chain', ok: false, detail: `${detail}; pass the real intermediate with --ca` };
+  return { check: 'cert_chain', ok: true, warning: true, detail };
 }
 
 function decodeSignature(sig: string): Buffer | undefined {

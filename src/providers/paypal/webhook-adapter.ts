@@ -10,6 +10,7 @@ import { verifyPaypalWebhook } from '../../core/paypal/verify.js';
 import type { AdapterOptions, BuildContext, CapturedDelivery, IncomingDelivery, OutgoingDelivery, ReceiveResult, Receiver, ReplayAdapter } from '../webhook/adapter.js';
 import { createCertLoader } from './cert-fetch.js';
 import { startCertServer, type CertServer } from './cert-server.js';
+import { nodeRootCertificates } from './roots.js';
 
 /** How old a `--tamper stale` delivery's transmission time is: two days, past any receiver's freshness window. */
 export const STALE_SECONDS = 2 * 86_400;
@@ -156,6 +157,7 @@ export function createReceiver(opts: AdapterOptions): Receiver {
           caPem: opts.caPem,
           allowCertHosts: opts.allowCertHosts,
           loadCert,
+          roots: nodeRootCertificates,
         });
         if (r.valid) return { verified: true, summary };
         const failed = r.checks.filter((c) => !c.ok);
