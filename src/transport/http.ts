@@ -168,8 +168,9 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /**
  * The lean form of `httpRequest` for high-volume senders (`webhook replay --count`): the same
  * request and response shapes and the same error mapping, but straight on `dispatcher.dispatch`,
- * without a per-request body stream or abort signal. Timeouts are undici's headers/body timeouts;
- * to abort everything in flight, destroy the dispatcher.
+ * without a per-request body stream or abort signal. The whole-request timeout is one native
+ * timer, cleared on completion (undici's own long timers outlive the request and would pile up as
+ * old-generation garbage at high counts). To abort everything in flight, destroy the dispatcher.
  */
 export function dispatchRequest(req: Omit<HttpRequest, 'signal' | 'dispatcher'> & { dispatcher: Dispatcher }): Promise<HttpResponse> {
   const timeoutMs = req.timeoutMs ?? 10_000;
@@ -188,43 +189,55 @@ export function dispatchRequest(req: Omit<HttpRequest, 'signal' | 'dispatcher'> 
     const chunks: Buffer[] = [];
     let size = 0;
     let truncated = false;
+    let abort: ((reason?: Error) => void) | undefined;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort?.(Object.assign(new Error('timeout'), { code: 'TimeoutError' }));
+    }, timeoutMs);
+    const fail = (e: unknown) => {
+      clearTimeout(timer);
+      reject(networkError(timedOut ? Object.assign(new Error('timeout'), { code: 'TimeoutError' }) : e, url, timeoutMs));
+    };
     try {
       req.dispatcher.dispatch(
-      { origin: u.origin, path: u.pathname + u.search, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
-      {
-        onConnect() {},
-        onHeaders(statusCode: number, headers: Buffer[]) {
-          status = statusCode;
-          rawHeaders = headers;
-          return true;
-        },
-        onData(chunk: Buffer) {
-          if (size + chunk.length > max) {
-            truncated = true;
-            if (size < max) chunks.push(chunk.subarray(0, max - size));
-            size = max;
-          } else {
-            size += chunk.length;
-            chunks.push(chunk);
-          }
-          return true;
-        },
-        onComplete() {
-          const headers: Record<string, string> = {};
-          for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-            const k = rawHeaders[i].toString('latin1').toLowerCase();
-            const v = rawHeaders[i + 1].toString('latin1');
-            headers[k] = k in headers ? `${headers[k]}, ${v}` : v;
-          }
-          resolve({ status, headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), truncated, latencyMs: performance.now() - started });
-        },
-        onError(err: Error) {
-          reject(networkError(err, url, timeoutMs));
-        },
-      } as unknown as Dispatcher.DispatchHandler,
+        { origin: u.origin, path: u.pathname + u.search, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body, headersTimeout: 0, bodyTimeout: 0 },
+        {
+          onConnect(abortRequest: (reason?: Error) => void) {
+            abort = abortRequest;
+            if (timedOut) abortRequest(Object.assign(new Error('timeout'), { code: 'TimeoutError' }));
+          },
+          onHeaders(statusCode: number, headers: Buffer[]) {
+            status = statusCode;
+            rawHeaders = headers;
+            return true;
+          },
+          onData(chunk: Buffer) {
+            if (size + chunk.length > max) {
+              truncated = true;
+              if (size < max) chunks.push(chunk.subarray(0, max - size));
+              size = max;
+            } else {
+              size += chunk.length;
+              chunks.push(chunk);
+            }
+            return true;
+          },
+          onComplete() {
+            clearTimeout(timer);
+            const headers: Record<string, string> = {};
+            for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+              const k = rawHeaders[i].toString('latin1').toLowerCase();
+              const v = rawHeaders[i + 1].toString('latin1');
+              headers[k] = k in headers ? `${headers[k]}, ${v}` : v;
+            }
+            resolve({ status, headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), truncated, latencyMs: performance.now() - started });
+          },
+          onError: fail,
+        } as unknown as Dispatcher.DispatchHandler,
       );
     } catch (e) {
-      reject(networkError(e, url, timeoutMs));
+      fail(e);
     }
   });
 }
