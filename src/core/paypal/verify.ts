@@ -300,7 +300,7 @@ function diagnose(body: Buffer, t: PaypalTransmission, webhookId: string, sig: B
     if (attempt('crc_hex', `${id}|${time}|${webhookId}|${hex}`, `the sender wrote crc32 in hex (${hex}); PayPal uses the unsigned decimal ${crc}`)) break;
   }
 
-  for (const [label, variant] of timeVariants(time, event, body)) {
+  for (const [label, variant] of timeVariants(time, body)) {
     if (attempt('transmission_time_altered', `${id}|${variant}|${webhookId}|${crc}`, `the transmission time was altered: it verifies with "${variant}" (${label}) instead of "${time}"; pass the header exactly as received`)) break;
   }
   return out;
@@ -341,7 +341,7 @@ function* bodyVariants(body: Buffer): Generator<[string, Buffer]> {
   yield ['non-ASCII escaped as \\uXXXX', Buffer.from(compact.replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')))];
 }
 
-function* timeVariants(time: string, event: PaypalEventInfo, body: Buffer): Generator<[string, string]> {
+function* timeVariants(time: string, body: Buffer): Generator<[string, string]> {
   const at = Date.parse(time);
   if (Number.isFinite(at)) {
     const iso = new Date(at).toISOString();
@@ -356,5 +356,4 @@ function* timeVariants(time: string, event: PaypalEventInfo, body: Buffer): Gene
   } catch {
     /* not JSON: no create_time to try */
   }
-  void event;
 }
