@@ -61,7 +61,7 @@ describe('fbpay mock graph (the binary)', () => {
     const bin = startBin(['mock', 'graph', '--port', '0', '--app-id', '555', '--app-secret', 'bin-secret-value-123']);
     const m = await bin.waitFor(/Graph emulator listening on (http:\/\/127\.0\.0\.1:\d+)/);
     const url = m[1];
-    expect(bin.stderr).toMatch(/app id 555/);
+    await bin.waitFor(/app id 555/); // stderr may arrive after stdout
     expect(bin.stdout + bin.stderr).not.toContain('bin-secret-value-123');
     const user = (await (await fetch(url + '/_fbpay/users', { method: 'POST', body: '{}' })).json()) as { access_token: string };
     const r = await runCli(['--json', 'purchases', '--graph-url', url, '--access-token', user.access_token]);
