@@ -5,7 +5,7 @@ import type { Ctx } from '../context.js';
 /** ISO date of a unix time, or null when it is outside what a Date can hold. */
 export function isoOf(unix: number | undefined): string | null {
   if (unix === undefined || !Number.isFinite(unix) || Math.abs(unix) > 8.64e12) return null;
-  if (!Number.isInteger(unix) || unix < 0) return new Date(unix * 1000).toISOString();
+  if (!Number.isInteger(unix) || unix < 0 || unix >= 253402300800 /* year 10000: extended format */) return new Date(unix * 1000).toISOString();
   // Whole seconds (Facebook's issued_at): the day's date is cached, the time of day is arithmetic.
   // Batch decoding formats one per line and Date#toISOString was a visible share of its time.
   const day = Math.floor(unix / 86400);
