@@ -147,6 +147,11 @@ describe('explain table', () => {
     expect(r.entry.fix).toMatch(/consume/);
     expect(r.entry.fix).toMatch(/USER access token/);
   });
+  it('Graph permission codes 200–299 share the 200 entry', () => {
+    const r = explainCode('(#210)');
+    expect(r.found && r.entry.code).toBe('200');
+    expect(explainCode('300').found).toBe(false);
+  });
   it('normalizes the ways people paste codes', () => {
     expect(normalizeCode('(#100)')).toBe('100');
     expect(normalizeCode('#190')).toBe('190');

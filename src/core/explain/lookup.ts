@@ -19,7 +19,8 @@ export type ExplainResult = { found: true; entry: ExplainEntry } | { found: fals
 /** Looks a code up; an unknown one comes back with the nearest known codes of the same kind. */
 export function explainCode(input: string): ExplainResult {
   const code = normalizeCode(input);
-  const hit = BY_CODE.get(code);
+  // Graph documents 200–299 as one family of permission errors.
+  const hit = BY_CODE.get(code) ?? (/^2\d\d$/.test(code) ? BY_CODE.get('200') : undefined);
   if (hit) return { found: true, entry: hit };
   return { found: false, code, nearest: nearestCodes(code) };
 }
