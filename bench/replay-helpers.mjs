@@ -1,6 +1,6 @@
 // Shared by the replay benches: start the receiver, run the built binary, parse its summary.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -69,7 +69,6 @@ export function runReplay(args) {
   });
 }
 
-import { readFileSync } from 'node:fs';
 function readStatus(pid) {
   return readFileSync(`/proc/${pid}/status`, 'utf8');
 }

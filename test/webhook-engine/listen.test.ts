@@ -354,3 +354,63 @@ describe('listen: the real binary', () => {
     expect(p.stderr).toMatch(/stopped: 0 deliveries/);
   });
 });
+
+describe('the same engine for paypal and midas (listen → record → replay the capture)', () => {
+  it('paypal: a signed lifecycle verifies in listen (certificate served on loopback); the capture replays as paypal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fbpay-listen-pp-'));
+    const file = join(dir, 'pp.ndjson');
+    const penv = { PAYPAL_WEBHOOK_ID: 'WH-ENGINE-TEST' };
+    const l = await listen(['--provider', 'paypal', '--allow-cert-host', '127.0.0.1', '--record', file], penv);
+    try {
+      const r = await runCli(['--json', 'webhook', 'replay', 'paypal-subscription-lifecycle', '--to', `${l.url}/paypal`], { env: penv });
+      expect(r.code).toBe(0);
+      const wrong = await runCli(['webhook', 'replay', 'paypal-sale-completed', '--to', `${l.url}/paypal`, '--webhook-id', 'WH-OTHER', '--expect', '403'], { env: penv });
+      expect(wrong.code).toBe(0);
+    } finally {
+      await l.stop();
+    }
+    expect(l.stdout).toMatch(/✓ POST \/paypal {2}BILLING\.SUBSCRIPTION\.CREATED/);
+    expect(l.stdout).toMatch(/✗ POST \/paypal {2}PAYMENT\.SALE\.COMPLETED/);
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((x) => JSON.parse(x));
+    expect(lines.map((x) => x.verified)).toEqual([true, true, true, true, true, true, false]);
+    const sink = await startServer((_req, _b, res) => res.end('ok'));
+    try {
+      const back = await runCli(['--json', 'webhook', 'replay', file, '--to', sink.url], { env: penv });
+      expect(back.code).toBe(0);
+      expect(sink.seen).toHaveLength(7);
+      for (const [i, s] of sink.seen.entries()) {
+        expect(s.body.equals(Buffer.from(lines[i].body_b64, 'base64'))).toBe(true);
+        expect(s.headers['paypal-transmission-id']).toBeTruthy();
+      }
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('midas: signed GET callbacks verify in listen, which answers like a Midas server; --expect ret=4 for a tampered sig', async () => {
+    const menv = { MIDAS_APPKEY: 'midas-engine-appkey-123' };
+    const dir = mkdtempSync(join(tmpdir(), 'fbpay-listen-midas-'));
+    const file = join(dir, 'm.ndjson');
+    const l = await listen(['--provider', 'midas', '--record', file], menv);
+    try {
+      const ok = await runCli(['--json', 'webhook', 'replay', 'midas-delivery', '--to', `${l.url}/cgi-bin/deliver`], { env: menv });
+      expect(ok.code).toBe(0);
+      expect(JSON.parse(ok.stdout.split('\n')[0]).response).toBe('{"ret":0,"msg":"OK"}');
+      const bad = await runCli(['webhook', 'replay', 'midas-delivery', '--to', `${l.url}/cgi-bin/deliver`, '--tamper', 'signature', '--expect', 'ret=4'], { env: menv });
+      expect(bad.code).toBe(0);
+      const missed = await runCli(['webhook', 'replay', 'midas-delivery', '--to', `${l.url}/cgi-bin/deliver`, '--tamper', 'signature'], { env: menv });
+      expect(missed.code).toBe(1);
+      // the capture is recognised as midas (GET with sig=) and replays to the same path
+      const again = await runCli(['--json', 'webhook', 'replay', file, '--to', `${l.url}/cgi-bin/deliver`, '--expect', 'ret=0'], { env: menv });
+      const replayed = again.stdout.trim().split('\n').map((x) => JSON.parse(x));
+      expect(replayed[0]).toMatchObject({ type: 'delivery', status: 200, ok: true, response: '{"ret":0,"msg":"OK"}' });
+      // the captured tampered callbacks are sent as captured: still refused
+      expect(replayed[1]).toMatchObject({ ok: false, reason: expect.stringMatching(/ret 4/) });
+      expect(replayed.at(-1)).toMatchObject({ type: 'summary', sent: 3, ok: 1, failed: 2 });
+      expect(again.code).toBe(1);
+    } finally {
+      await l.stop();
+    }
+    expect(readFileSync(file, 'utf8')).not.toContain('midas-engine-appkey-123');
+  });
+});

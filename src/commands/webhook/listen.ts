@@ -76,7 +76,7 @@ Examples:
         if (e.type === 'handshake') return ctx.out(`${time} ${e.status === 200 ? c.green('↔') : c.red('↔')} ${e.method} ${e.path}  handshake → ${e.status}`);
         if (e.type === 'rejected') return ctx.out(`${time} ${c.red('✗')} ${e.method} ${e.path}  ${e.status} ${clean(e.reason)}`);
         const mark = e.verified ? c.green('✓') : c.red('✗');
-        const why = e.verified ? '' : `  ${c.red(clean(e.reason ?? 'not verified'))}`;
+        const why = !e.verified ? `  ${c.red(clean(e.reason ?? 'not verified'))}` : e.reason ? `  ${c.yellow(clean(e.reason))}` : '';
         const fwd = e.forwarded ? c.dim(e.forwarded.error ? `  forward failed: ${clean(e.forwarded.error)}` : `  forwarded → ${e.forwarded.status} (${e.forwarded.latency_ms} ms)`) : '';
         ctx.out(`${time} ${mark} ${e.method} ${e.path}  ${e.summary}${why}  → ${e.status}${fwd}`);
       };
