@@ -307,7 +307,8 @@ function createRenderer(ctx: Ctx, secrets: string[]) {
         ctx.exitCode = code;
       };
       if (s.sent === 0) return fail('nothing was sent: the inputs held no deliveries', 'is the capture file empty?', 2);
-      if (unreachable && err) return fail(err.message, err.hint, 3);
+      // Unreachable is exit 3; an error that is the user's (an invalid URL from the adapter) keeps its own code.
+      if (unreachable && err) return fail(err.message, err.hint, err.exitCode === 2 ? 2 : 3);
       if (s.failed || s.errors) ctx.exitCode = 1;
     },
   };
