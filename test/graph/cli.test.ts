@@ -49,6 +49,12 @@ describe('usage errors', () => {
   it('a bad --graph-url → exit 2', async () => {
     expect((await runCli(['payment', 'get', '1', '--graph-url', 'nope', '--app-id', '1', '--secret', 's'])).code).toBe(2);
   });
+  it('mock graph refuses a non-loopback --webhook-url without --allow-remote (before listening)', async () => {
+    const r = await runCli(['mock', 'graph', '--webhook-url', 'http://example.com/hook']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a loopback address/);
+    expect(r.stdout).toBe('');
+  });
   it('dispute needs a valid --reason', async () => {
     expect((await runCli(['payment', 'dispute', '1', '--yes', '--app-id', '1', '--secret', 's'])).code).toBe(2);
     expect((await runCli(['payment', 'dispute', '1', '--reason', 'WHATEVER', '--yes'])).code).toBe(2);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHmac } from 'node:crypto';
 import { runCli } from '../helpers/cli.js';
+import { builtinFixturesDir } from '../../src/providers/fixtures.js';
 import { admin, APP_ID, APP_SECRET, APP_TOKEN, graphGet, graphPost, startEmu, startReceiver, type Received } from './helpers.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -101,6 +102,12 @@ describe('subscriptions', () => {
 });
 
 describe('seeding', () => {
+  it('--seed with the built-in facebook fixtures loads one payment per payment fixture', async () => {
+    const emu = await startEmu({ seedDir: join(builtinFixturesDir(), 'facebook') });
+    cleanups.push(emu.close);
+    const kinds = [...emu.state.payments.values()].map((p) => (p.actions as Array<{ type: string }>).at(-1)!.type).sort();
+    expect(kinds).toEqual(expect.arrayContaining(['charge', 'chargeback', 'chargeback_reversal', 'decline', 'refund']));
+  });
   it('--seed loads every fixture with a payment; {"fixture": name} seeds one; unknown fixture → 400', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fbpay-seed-'));
     writeFileSync(
