@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { COMMANDS } from '../../src/commands/registry.js';
+
+const has = (bin: string) => spawnSync(bin, ['--version'], { encoding: 'utf8' }).status === 0;
+const dir = mkdtempSync(join(tmpdir(), 'fbpay-completion-'));
+
+async function script(shell: string): Promise<string> {
+  const r = await runCli(['completion', shell]);
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+describe('fbpay completion', () => {
+  for (const shell of ['bash', 'zsh', 'fish']) {
+    it(`${shell}: generated from the command tree (every top-level command, sub-commands, options, choices)`, async () => {
+      const s = await script(shell);
+      for (const name of Object.keys(COMMANDS)) expect(s, name).toContain(name);
+      for (const word of ['--max-age', '--no-verify', 'lite-purchase', 'credits-status-update', '--json']) expect(s, word).toContain(shell === 'fish' ? word.replace(/^--/, '-l ') : word);
+    });
+  }
+
+  it('an unknown shell is exit 2 naming the choices', async () => {
+    const r = await runCli(['completion', 'powershell']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bash, zsh, fish/);
+  });
+
+  it('--json wraps the script', async () => {
+    const r = await runCli(['completion', 'bash', '--json']);
+    expect(JSON.parse(r.stdout)).toMatchObject({ shell: 'bash', script: expect.stringContaining('complete -o default -F _fbpay fbpay') });
+  });
+
+  it('bash: completes commands, sub-commands, options and option values', async () => {
+    const file = join(dir, 'fbpay.bash');
+    writeFileSync(file, await script('bash'));
+    const complete = (words: string[]) => {
+      const arr = words.map((w) => `'${w}'`).join(' ');
+      const r = spawnSync('bash', ['-c', `source '${file}'; COMP_WORDS=(${arr}); COMP_CWORD=${words.length - 1}; _fbpay; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.split('\n').filter(Boolean).sort();
+    };
+    expect(complete(['fbpay', 'de'])).toEqual(['decode', 'demo']);
+    expect(complete(['fbpay', 'decode', '--no-'])).toEqual(expect.arrayContaining(['--no-verify', '--no-color']));
+    expect(complete(['fbpay', 'sign', '--preset', 'l'])).toEqual(['lite-purchase', 'login']);
+    expect(complete(['fbpay', 'completion', ''])).toEqual(['bash', 'fish', 'zsh']);
+    expect(complete(['fbpay', '--config', 'x.json', 'decode', '--max'])).toEqual(['--max-age']);
+    const webhookSubs = complete(['fbpay', 'webhook', '']);
+    expect(webhookSubs.length).toBeGreaterThan(1);
+    expect(webhookSubs).toEqual(expect.arrayContaining(['replay']));
+    // A value slot with no fixed choices: nothing offered (bash falls back to file names).
+    expect(complete(['fbpay', 'decode', '--secret', ''])).toEqual([]);
+  });
+
+  it.skipIf(!has('zsh'))('zsh: the script parses and its tables answer', async () => {
+    const file = join(dir, '_fbpay');
+    writeFileSync(file, await script('zsh'));
+    expect(spawnSync('zsh', ['-n', file], { encoding: 'utf8' }).status).toBe(0);
+    const r = spawnSync('zsh', ['-fc', `autoload -U compinit; compinit -u -D; source '${file}'; __fbpay_subs webhook; __fbpay_values sign --preset; __fbpay_takes_value decode --secret && echo takes; __fbpay_takes_value decode --batch || echo flag`], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^replay:/m);
+    expect(r.stdout).toMatch(/^credits-get-items$/m);
+    expect(r.stdout).toMatch(/^takes$/m);
+    expect(r.stdout).toMatch(/^flag$/m);
+  });
+
+  it.skipIf(!has('fish'))('fish: completes commands, sub-commands, options and option values', async () => {
+    const file = join(dir, 'fbpay.fish');
+    writeFileSync(file, await script('fish'));
+    expect(spawnSync('fish', ['--no-execute', file], { encoding: 'utf8' }).status).toBe(0);
+    const complete = (line: string) => {
+      const r = spawnSync('fish', ['-c', `source '${file}'; complete -C '${line}'`], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0]).sort();
+    };
+    expect(complete('fbpay de')).toEqual(['decode', 'demo']);
+    expect(complete('fbpay sign --preset l')).toEqual(['lite-purchase', 'login']);
+    expect(complete('fbpay webhook re')).toEqual(['replay']);
+    expect(complete('fbpay decode --no-')).toEqual(['--no-color', '--no-verify']);
+    expect(complete('fbpay completion ')).toEqual(['bash', 'fish', 'zsh']);
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { signSignedRequest } from '../../src/core/facebook/signed-request.js';
+import { fastPath } from '../../src/commands/decode-action.js';
+import { Ctx } from '../../src/ui/context.js';
+
+// `fbpay decode` skips commander for plain argv shapes (start-up budget). Whatever path runs, the
+// user must see the same thing: every case runs twice, with and without FBPAY_NO_FAST_PATH.
+const SECRET = 's3cr3t-value';
+const NOW = '1700000000';
+const good = signSignedRequest({ algorithm: 'HMAC-SHA256', issued_at: 1_699_999_990, purchase_token: 't', product_id: 'p', payment_id: '1' }, SECRET);
+const bad = signSignedRequest({ algorithm: 'HMAC-SHA256', issued_at: 1_699_999_990, user_id: '1' }, 'other');
+const cwd = mkdtempSync(join(tmpdir(), 'fbpay-fast-'));
+
+const cases: Array<{ argv: string[]; env?: Record<string, string>; stdin?: string }> = [
+  { argv: ['decode', good, '--secret', SECRET, '--now', NOW] },
+  { argv: ['decode', good, `--secret=${SECRET}`, `--now=${NOW}`, '--json'] },
+  { argv: ['--json', 'decode', bad, '--secret', SECRET, '--now', NOW] },
+  { argv: ['decode', bad, '--secret', `1|${SECRET}`, '--now', NOW] },
+  { argv: ['decode', good, '--now', NOW], env: { FB_APP_SECRET: SECRET } },
+  { argv: ['decode', good, '--now', NOW] },
+  { argv: ['decode', good, '--now', NOW, '--json'] },
+  { argv: ['decode', 'garbage', '--secret', SECRET] },
+  { argv: ['-q', 'decode', 'a.b', '--secret', SECRET, '--json'] },
+  { argv: ['decode', good, '--no-verify', '--now', NOW] },
+  { argv: ['decode', good, '--secret', SECRET, '--max-age', '5', '--now', NOW] },
+  { argv: ['decode', good, '--secret', SECRET, '--max-age', 'x'] },
+  { argv: ['decode', good, '--secret', SECRET, '--now', 'yesterday'] },
+  { argv: ['decode', good, '--secret', SECRET, '--now', '2023-11-14T22:13:20Z', '--no-color', '-v'] },
+  { argv: ['decode', '-', '--secret', SECRET, '--now', NOW], stdin: good + '\n' },
+  { argv: ['decode', '--secret', SECRET] },
+  { argv: ['decode', '--batch', '--secret', SECRET, '--now', NOW], stdin: [good, bad, 'x', ''].join('\n') },
+  { argv: ['decode', '--batch', '--no-verify', '--json'], stdin: good },
+  { argv: ['decode', 'x', '--batch', '--secret', SECRET] },
+  { argv: ['decode', good, '--profile', 'nope', '--secret', SECRET] },
+];
+
+describe('decode fast path = commander path', () => {
+  for (const c of cases) {
+    it(c.argv.map((a) => (a.length > 24 ? a.slice(0, 8) + '…' : a)).join(' '), async () => {
+      const fast = await runCli(c.argv, { env: c.env, stdin: c.stdin, cwd });
+      const slow = await runCli(c.argv, { env: { ...c.env, FBPAY_NO_FAST_PATH: '1' }, stdin: c.stdin, cwd });
+      expect(fast).toEqual(slow);
+    });
+  }
+
+  it('the fast path takes the plain shapes and leaves the rest to commander', () => {
+    const ctx = new Ctx({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: {}, cwd }, new AbortController().signal);
+    const takes = (argv: string[]) => fastPath(ctx, argv) !== undefined;
+    expect(takes(['decode', good, '--secret', SECRET])).toBe(true);
+    expect(takes(['--json', 'decode', '-', '--batch', '--no-verify'])).toBe(true);
+    expect(takes(['decode', '--help'])).toBe(false);
+    expect(takes(['decode', good, '--bogus'])).toBe(false);
+    expect(takes(['decode', good, 'extra'])).toBe(false);
+    expect(takes(['decode', good, '--secret'])).toBe(false);
+    expect(takes(['decode', good, '--secret', '--json'])).toBe(false);
+    expect(takes(['decode', good, '--json', '--json'])).toBe(false);
+    expect(takes(['decode', '--', good])).toBe(false);
+    expect(takes(['sign', '--preset', 'login'])).toBe(false);
+  });
+});
