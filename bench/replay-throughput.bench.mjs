@@ -24,7 +24,9 @@ try {
     const { summary } = await runReplay(['fb-payment-charge', '--to', `${receiver.url}/webhook`, '--count', String(COUNT), '--concurrency', String(CONC)]);
     if (summary.ok !== COUNT) throw new Error(`fbpay: ${summary.ok}/${COUNT} ok`);
     fbpay.push(summary.rps);
-    const r = await autocannon({ url: `${receiver.url}/webhook`, method: 'POST', amount: COUNT, connections: CONC, headers, body });
+    // autocannon notices the end of an -a run only at its next sample tick (1 s by default), so its
+    // own duration is rounded up to whole seconds; a 20 ms tick keeps its req/s honest.
+    const r = await autocannon({ url: `${receiver.url}/webhook`, method: 'POST', amount: COUNT, connections: CONC, headers, body, sampleInt: 20 });
     if (r.non2xx || r.errors) throw new Error(`autocannon: ${r.non2xx} non-2xx, ${r.errors} errors`);
     cannon.push(Math.round((r.requests.total / ((new Date(r.finish) - new Date(r.start)) / 1000)) * 10) / 10);
     console.log(`round ${round + 1}: fbpay ${fbpay.at(-1)} req/s · autocannon ${cannon.at(-1)} req/s`);

@@ -172,16 +172,20 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * timer, cleared on completion (undici's own long timers outlive the request and would pile up as
  * old-generation garbage at high counts). To abort everything in flight, destroy the dispatcher.
  */
+/** A replay sends the same URL thousands of times: parse it once. */
+let lastUrl: [string, URL] | undefined;
+
 export function dispatchRequest(req: Omit<HttpRequest, 'signal' | 'dispatcher'> & { dispatcher: Dispatcher }): Promise<HttpResponse> {
   const timeoutMs = req.timeoutMs ?? 10_000;
   const max = req.maxResponseBytes ?? 4 * 1024 * 1024;
   let u: URL;
   try {
-    u = typeof req.url === 'string' ? new URL(req.url) : req.url;
+    u = typeof req.url !== 'string' ? req.url : lastUrl?.[0] === req.url ? lastUrl[1] : (lastUrl = [req.url, new URL(req.url)])[1];
   } catch (e) {
     return Promise.reject(networkError(Object.assign(new Error(String(e)), { code: 'ERR_INVALID_URL' }), String(req.url), timeoutMs));
   }
   const url = u.href;
+  const path = u.pathname + u.search;
   const started = performance.now();
   return new Promise<HttpResponse>((resolve, reject) => {
     let status = 0;
@@ -201,7 +205,7 @@ export function dispatchRequest(req: Omit<HttpRequest, 'signal' | 'dispatcher'> 
     };
     try {
       req.dispatcher.dispatch(
-        { origin: u.origin, path: u.pathname + u.search, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body, headersTimeout: 0, bodyTimeout: 0 },
+        { origin: u.origin, path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body, headersTimeout: 0, bodyTimeout: 0 },
         {
           onConnect(abortRequest: (reason?: Error) => void) {
             abort = abortRequest;

@@ -130,7 +130,7 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
   let sourceError: unknown;
   const aborted = () => signal?.aborted === true;
 
-  // A synchronous source (fixtures only) is pulled without a promise per item.
+  // A synchronous source (fixtures only) is pulled without a promise per item (nextSync below).
   const iterator: AsyncIterator<ReplayInput> | Iterator<ReplayInput> = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source as Iterable<ReplayInput>)[Symbol.iterator]();
   let exhausted = false;
   const next = async (): Promise<ReplayInput | undefined> => {
@@ -199,9 +199,23 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
     opts.onResult?.(result);
   };
 
+  const isSync = !(Symbol.asyncIterator in source);
+  const nextSync = (): ReplayInput | undefined => {
+    if (exhausted || aborted() || sourceError) return undefined;
+    try {
+      const r = (iterator as Iterator<ReplayInput>).next();
+      if (r.done) exhausted = true;
+      return r.done ? undefined : r.value;
+    } catch (e) {
+      sourceError ??= e;
+      exhausted = true;
+      return undefined;
+    }
+  };
+
   const worker = async (): Promise<void> => {
     for (;;) {
-      const input = await next();
+      const input = isSync ? nextSync() : await next();
       if (input === undefined) return;
       let d: OutgoingDelivery;
       try {
