@@ -373,7 +373,9 @@ describe('the same engine for paypal and midas (listen → record → replay the
     expect(l.stdout).toMatch(/✗ POST \/paypal {2}PAYMENT\.SALE\.COMPLETED/);
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((x) => JSON.parse(x));
     expect(lines.map((x) => x.verified)).toEqual([true, true, true, true, true, true, false]);
-    const sink = await startServer((_req, _b, res) => res.end('ok'));
+    const sink = await startServer((_req, _b, res) => {
+      res.end('ok');
+    });
     try {
       const back = await runCli(['--json', 'webhook', 'replay', file, '--to', sink.url], { env: penv });
       expect(back.code).toBe(0);

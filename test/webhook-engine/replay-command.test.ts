@@ -161,6 +161,9 @@ describe('fbpay webhook replay (facebook adapter, real loopback endpoints)', () 
     expect(badExpect.stderr).toMatch(/--expect must be/);
     const badTamper = await runCli(['webhook', 'replay', 'fb-payment-charge', '--to', to(), '--tamper', 'nope'], { env });
     expect(badTamper.code).toBe(2);
+    const noCapture = await runCli(['webhook', 'replay', 'missing-capture.ndjson', '--to', to()], { env });
+    expect(noCapture.code).toBe(2);
+    expect(noCapture.stderr).toMatch(/no capture file at missing-capture\.ndjson/);
     const unknown = await runCli(['webhook', 'replay', 'fb-payment-chrage', '--to', to()], { env });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no fixture named/);

@@ -49,7 +49,8 @@ export function webhookListenCommand(ctx: Ctx): Command {
     .addHelpText(
       'after',
       `
-Stops on Ctrl-C (exit 130). One line per delivery on stdout; with --json, NDJSON events
+Stops on Ctrl-C (exit 130). Handshakes are answered, not recorded; secrets in recorded headers and
+queries are masked unless --record-secrets. One line per delivery on stdout; with --json, NDJSON events
 ({"type":"listening"}, {"type":"delivery"}, {"type":"handshake"}, {"type":"rejected"}).
 
 Examples:
