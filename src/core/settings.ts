@@ -125,7 +125,7 @@ function readSettingValues(path: string, obj: Record<string, unknown>, prefix: s
   const out: Partial<Record<SettingName, string>> = {};
   for (const [key, val] of Object.entries(obj)) {
     if (key === 'profiles' || key === 'defaultProfile' || key === '$schema') continue;
-    const name = (key in SETTINGS ? key : BY_ENV.get(key)) as SettingName | undefined;
+    const name = (Object.hasOwn(SETTINGS, key) ? key : BY_ENV.get(key)) as SettingName | undefined;
     if (!name) {
       throw new UsageError('bad_config', `${path}: unknown setting "${prefix}${key}"`, {
         hint: `known settings: ${Object.keys(SETTINGS).join(', ')}`,
