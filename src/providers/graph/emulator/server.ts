@@ -384,7 +384,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
       size += c.length;
       if (size > MAX_BODY) {
         reject(new GraphFault(413, 100, 'request body too large', 'GraphMethodException'));
-        req.destroy();
+        // Discard the rest so the client reads the 413 instead of a reset; cut it off after a second.
+        req.removeAllListeners('data');
+        req.resume();
+        setTimeout(() => req.socket.destroy(), 1000).unref();
         return;
       }
       chunks.push(c);
