@@ -1,7 +1,7 @@
 import type { Command, CommanderError } from 'commander';
 import { ExitCode, FbpayError, InternalError, InterruptedError, UsageError } from './core/errors.js';
 import { COMMANDS } from './commands/registry.js';
-import { Ctx, type Io } from './ui/context.js';
+import { Ctx, loadChalk, type Io } from './ui/context.js';
 import pkg from '../package.json' with { type: 'json' };
 
 export const VERSION: string = pkg.version;
@@ -27,6 +27,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   const signal = options.signal ?? new AbortController().signal;
   const ctx = new Ctx(io, signal, prescanGlobals(argv));
   try {
+    if (ctx.colourLevel() > 0) await loadChalk();
     const fast = await fastPath(ctx, argv);
     if (fast) {
       await fast();

@@ -1,15 +1,14 @@
 import { ExitCode, InterruptedError, UsageError } from '../core/errors.js';
 import { decodeSignedRequest } from '../core/facebook/signed-request.js';
-import { parseNow } from '../core/parse.js';
-import { readStream } from '../providers/input.js';
 import type { Ctx, GlobalOptions } from '../ui/context.js';
 import { decodeDoc, decodeNdjsonLine, renderDecode } from '../ui/render/decode.js';
-import { intOption } from './options.js';
 
 /**
  * `fbpay decode`'s action, and its start-up fast path. This module imports neither commander nor
- * zod: decode is the command whose start-up is budgeted (≤ 1.3× bare `node -e 0`), and commander
- * (~8 ms) plus zod's shared core chunk (~25 ms) would blow that budget on their own.
+ * zod, and loads what only some invocations need (stdin reading, --max-age/--now parsers) on use:
+ * decode is the command whose start-up is budgeted (≤ 1.3× bare `node -e 0`); commander (~8 ms)
+ * and zod's shared core chunk (~25 ms) would blow it on their own, and every extra module file
+ * costs the ESM loader ~0.5 ms.
  */
 export interface DecodeCommandOptions {
   secret?: string;
@@ -30,15 +29,12 @@ export function decodeOptions(raw: Record<string, unknown>): DecodeCommandOption
   };
 }
 
-export const parseMaxAge = intOption('--max-age');
-export const parseNowOption = (v: string) => parseNow(v);
-
 export async function decodeAction(ctx: Ctx, arg: string | undefined, opts: DecodeCommandOptions): Promise<void> {
   if (opts.batch) return runBatch(ctx, arg, opts);
   if (arg === undefined) {
     throw new UsageError('missing_argument', 'no signed_request given', { hint: 'pass it as the argument, or - to read it from stdin (use --batch for one per line)' });
   }
-  const input = arg === '-' ? (await readStream(ctx.io.stdin, 1024 * 1024, 'stdin')).toString('latin1').trim() : arg;
+  const input = arg === '-' ? (await (await import('../providers/input.js')).readStream(ctx.io.stdin, 1024 * 1024, 'stdin')).toString('latin1').trim() : arg;
   const secret = opts.verify ? await ctx.requireSetting('appSecret', opts.secret, 'app secret') : undefined;
   const result = decodeSignedRequest(input, secret, { now: opts.now, maxAge: opts.maxAge, verify: opts.verify });
   if (ctx.opts.json) ctx.json(decodeDoc(result, { next: true }));
@@ -117,8 +113,9 @@ export function fastPath(ctx: Ctx, argv: string[]): (() => Promise<void>) | unde
     const opts: DecodeCommandOptions = {
       secret: raw['--secret'] as string | undefined,
       verify: raw['--no-verify'] !== true,
-      maxAge: raw['--max-age'] === undefined ? undefined : parseMaxAge(raw['--max-age'] as string),
-      now: raw['--now'] === undefined ? undefined : parseNowOption(raw['--now'] as string),
+      // The same parsers commander uses (decode.ts), loaded only when the flag is given.
+      maxAge: raw['--max-age'] === undefined ? undefined : (await import('./options.js')).intOption('--max-age')(raw['--max-age'] as string),
+      now: raw['--now'] === undefined ? undefined : (await import('../core/parse.js')).parseNow(raw['--now'] as string),
       batch: raw['--batch'] === true,
     };
     await decodeAction(ctx, arg, opts);

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
+import { parseNow } from '../core/parse.js';
 import type { Ctx } from '../ui/context.js';
-import { decodeAction, decodeOptions, parseMaxAge, parseNowOption } from './decode-action.js';
+import { intOption } from './options.js';
 
 /**
  * `fbpay decode`. Options are validated by commander's argument parsers rather than a zod schema:
@@ -12,8 +13,8 @@ export default function decodeCommand(ctx: Ctx): Command {
     .argument('[signed_request]', 'the signed_request, or - to read it from stdin')
     .option('--secret <secret>', 'app secret (or FB_APP_SECRET, or appSecret in fbpay.config.json)')
     .option('--no-verify', 'decode only; checks nothing and says so loudly')
-    .option('--max-age <seconds>', 'refuse an issued_at older than this', parseMaxAge)
-    .addOption(new Option('--now <unix>', 'decode as of this time (unix seconds or ISO date)').argParser(parseNowOption))
+    .option('--max-age <seconds>', 'refuse an issued_at older than this', intOption('--max-age'))
+    .addOption(new Option('--now <unix>', 'decode as of this time (unix seconds or ISO date)').argParser((v) => parseNow(v)))
     .option('--batch', 'one signed_request per stdin line → one NDJSON result per line, streamed')
     .addHelpText(
       'after',
@@ -26,5 +27,9 @@ Examples:
 
 Exit codes: 0 valid · 1 signature mismatch, wrong algorithm, stale · 2 malformed input, missing secret, bad flags`,
     )
-    .action((arg: string | undefined, options: Record<string, unknown>) => decodeAction(ctx, arg, decodeOptions(options)));
+    .action(async (arg: string | undefined, options: Record<string, unknown>) => {
+      // Imported on use so the action's code stays in one chunk with the fast path's.
+      const { decodeAction, decodeOptions } = await import('./decode-action.js');
+      await decodeAction(ctx, arg, decodeOptions(options));
+    });
 }

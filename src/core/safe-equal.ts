@@ -6,8 +6,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * they differ, nor (beyond the hash) their length. Every signature check in fbpay goes through this.
  */
 export function safeEqual(a: string | Uint8Array, b: string | Uint8Array): boolean {
-  const ba = typeof a === 'string' ? Buffer.from(a, 'utf8') : Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  const bb = typeof b === 'string' ? Buffer.from(b, 'utf8') : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const ba = typeof a === 'string' ? Buffer.from(a, 'utf8') : Buffer.isBuffer(a) ? a : Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const bb = typeof b === 'string' ? Buffer.from(b, 'utf8') : Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   if (ba.length !== bb.length) {
     const ha = createHash('sha256').update(ba).digest();
     const hb = createHash('sha256').update(bb).digest();

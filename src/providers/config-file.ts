@@ -1,5 +1,5 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { parseConfigFile, SETTINGS, type ConfigFile, type SettingName } from '../core/settings.js';
@@ -33,6 +33,8 @@ export function configHasSecrets(cfg: ConfigFile): boolean {
  * config file with secrets is about to be committed. False when git is absent or it is not a repo.
  */
 export function gitWouldTrack(cwd: string, path: string): boolean {
+  // node:child_process loaded on first use: every command imports this module at start-up.
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
   const abs = resolve(cwd, path);
   const inside = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dirname(abs), encoding: 'utf8' });
   if (inside.status !== 0 || inside.stdout.trim() !== 'true') return false;

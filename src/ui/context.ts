@@ -1,7 +1,23 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { ExitCode, UsageError, type FbpayError } from '../core/errors.js';
 import { resolveSetting, SETTINGS, type ConfigFile, type ResolvedSetting, type SettingName } from '../core/settings.js';
 import { configHasSecrets, gitWouldTrack, loadConfigFile } from '../providers/config-file.js';
+
+// chalk is loaded only when colours can be on (≈5 ms of start-up otherwise: `fbpay decode` has a
+// start-up budget). At colour level 0 every style is the identity, which `plainChalk` gives for free.
+let ChalkClass: (typeof import('chalk'))['Chalk'] | undefined;
+
+/** Loads chalk; main() calls it before running a command when ctx.colourLevel() > 0. */
+export async function loadChalk(): Promise<void> {
+  ChalkClass ??= (await import('chalk')).Chalk;
+}
+
+const MODEL_METHODS = new Set(['rgb', 'hex', 'ansi256', 'bgRgb', 'bgHex', 'bgAnsi256']);
+/** chalk at level 0, without chalk: any chain of styles returns its arguments joined by spaces. */
+const plainChalk: ChalkInstance = new Proxy((() => undefined) as unknown as ChalkInstance, {
+  apply: (_target, _this, args: unknown[]) => (args.length === 1 ? String(args[0]) : args.join(' ')),
+  get: (_target, prop) => (prop === 'level' ? 0 : typeof prop === 'string' && MODEL_METHODS.has(prop) ? () => plainChalk : plainChalk),
+});
 
 /** Where a command reads and writes. Real process streams in the binary; captured buffers in tests. */
 export interface Io {
@@ -48,15 +64,20 @@ export class Ctx {
     return Boolean(this.io.stdin.isTTY && this.io.stderr.isTTY) && !(ci && ci !== 'false' && ci !== '0') && !this.opts.json;
   }
 
+  /** 0 (no colour) to 3 (truecolor): --no-color, NO_COLOR, --json, FORCE_COLOR and whether stdout is a terminal. */
+  colourLevel(): 0 | 1 | 2 | 3 {
+    const env = this.io.env;
+    if (!this.opts.color || env.NO_COLOR !== undefined || this.opts.json) return 0;
+    if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false' ? 0 : 1;
+    if (this.io.stdout.isTTY) return env.COLORTERM === 'truecolor' ? 3 : 2;
+    return 0;
+  }
+
   get chalk(): ChalkInstance {
     if (!this.chalkInstance) {
-      const env = this.io.env;
-      let level: 0 | 1 | 2 | 3 = 0;
-      if (this.opts.color && env.NO_COLOR === undefined && !this.opts.json) {
-        if (env.FORCE_COLOR !== undefined) level = env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false' ? 0 : 1;
-        else if (this.io.stdout.isTTY) level = env.COLORTERM === 'truecolor' ? 3 : 2;
-      }
-      this.chalkInstance = new Chalk({ level });
+      const level = this.colourLevel();
+      // Without loadChalk() (a Ctx built outside main()), output is plain rather than failing.
+      this.chalkInstance = level > 0 && ChalkClass ? new ChalkClass({ level }) : plainChalk;
     }
     return this.chalkInstance;
   }

@@ -152,17 +152,19 @@ export function parseSignedRequest(input: string): SignedRequestParts {
     throw malformed(`the payload is not JSON (${(e as Error).message.slice(0, 80)})`);
   }
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw malformed('the payload is JSON but not an object');
-  if (MAYBE_BIG_NUMBER.test(json) && hasUnsafeInteger(payload)) warnings.push('the payload holds integers beyond 2^53: their printed values may be rounded (the signature is checked over the original bytes)');
+  if (hasUnsafeInteger(payload)) warnings.push('the payload holds integers beyond 2^53: their printed values may be rounded (the signature is checked over the original bytes)');
   return { signature, segment, payload: payload as Record<string, unknown>, json, encoding: { padded: s.padded || p.padded, alphabet }, warnings };
 }
-
-/** A bare (unquoted) number of 16+ digits somewhere in the JSON: only then is the payload walked. */
-const MAYBE_BIG_NUMBER = /[:,[] ?-?\d{16}/;
 
 function hasUnsafeInteger(v: unknown, depth = 0): boolean {
   if (typeof v === 'number') return Number.isInteger(v) && !Number.isSafeInteger(v);
   if (depth > 64 || v === null || typeof v !== 'object') return false;
-  for (const x of Array.isArray(v) ? v : Object.values(v)) if (hasUnsafeInteger(x, depth + 1)) return true;
+  // for…in over parsed JSON (own enumerable keys only): no array of values allocated per object.
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    const x = o[k];
+    if ((typeof x === 'number' || (typeof x === 'object' && x !== null)) && hasUnsafeInteger(x, depth + 1)) return true;
+  }
   return false;
 }
 
