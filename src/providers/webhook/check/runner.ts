@@ -93,6 +93,15 @@ export async function runBattery(battery: Battery, opts: RunOptions): Promise<Ch
       outcomes.push(outcome);
       opts.onResult?.(outcome);
     }
+  } catch (e) {
+    // Ctrl-C: say what was done before stopping (exit stays 130).
+    if (opts.signal?.aborted && e instanceof FbpayError && e.exitCode === 130) {
+      const ran = outcomes.filter((o) => !o.skipped);
+      throw new InterruptedError(
+        `interrupted after ${outcomes.length} of ${checks.length} check(s): ${ran.filter((o) => o.ok).length} passed, ${ran.filter((o) => !o.ok).length} failed${outcomes.length ? ` (${outcomes.map((o) => `${o.id} ${o.skipped ? 'skipped' : o.ok ? 'ok' : 'FAIL'}`).join(', ')})` : ''}`,
+      );
+    }
+    throw e;
   } finally {
     await battery.close?.();
   }
