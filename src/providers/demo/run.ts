@@ -51,7 +51,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     }
     if (opts.signal.aborted) throw new InterruptedError();
   } catch (e) {
-    if (opts.signal.aborted) throw new InterruptedError();
+    if (opts.signal.aborted) {
+      const total = (opts.steps ?? DEMO_STEPS).length;
+      throw new InterruptedError(`interrupted after ${steps.length} of ${total} section(s) (${steps.filter((s) => s.ok).length} ok); the emulator and the receiver were stopped`);
+    }
     throw e;
   } finally {
     opts.signal.removeEventListener('abort', onAbort);
