@@ -89,6 +89,7 @@ export interface SignedRequestParts {
   warnings: string[];
 }
 
+const EDGE_SPACE = /\s/;
 const URL_SEGMENT = /^[A-Za-z0-9_-]+={0,2}$/;
 const STANDARD_SEGMENT = /^[A-Za-z0-9+/]+={0,2}$/;
 const ANY_SEGMENT = /^[A-Za-z0-9\-_+/]+={0,2}$/;
@@ -127,7 +128,7 @@ export function parseSignedRequest(input: string): SignedRequestParts {
   if (typeof input !== 'string') throw malformed('the signed_request must be a string');
   const warnings: string[] = [];
   let sr = input;
-  if (sr.trim() !== sr) {
+  if (sr.length > 0 && (EDGE_SPACE.test(sr[0]) || EDGE_SPACE.test(sr[sr.length - 1]))) {
     sr = sr.trim();
     warnings.push('surrounding whitespace was removed from the signed_request');
   }

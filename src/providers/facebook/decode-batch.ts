@@ -29,6 +29,7 @@ export interface BatchSummary {
 }
 
 const FLUSH_AT = 64 * 1024;
+const NON_SPACE = /\S/;
 
 /**
  * Streams one signed_request per input line to one NDJSON result per line, in input order, with
@@ -56,7 +57,7 @@ export async function decodeBatch(input: AsyncIterable<Buffer | string>, sink: B
   const handle = (text: string) => {
     const line = ++summary.lines;
     const sr = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
-    if (sr.trim().length === 0) return;
+    if (!NON_SPACE.test(sr)) return;
     try {
       const r = decodeSignedRequest(sr, opts.secret, decodeOpts);
       summary.parsed++;

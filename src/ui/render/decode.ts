@@ -48,7 +48,9 @@ export function decodeDoc(r: DecodedSignedRequest, extra: { line?: number; next?
 export function decodeNdjsonLine(r: DecodedSignedRequest, line: number): string {
   // Built by hand: this runs once per input line and is most of what --batch adds to the HMAC check.
   const iso = isoOf(r.issuedAt);
-  let head = `{"line":${line},"valid":${r.valid},"payload_verified":${r.valid === true},"algorithm":${r.algorithm === null ? 'null' : JSON.stringify(r.algorithm)},"kind":"${r.kind}","issued_at":${iso === null ? 'null' : `"${iso}"`},"age_seconds":${r.ageSeconds === undefined ? 'null' : JSON.stringify(r.ageSeconds)},"warnings":${r.warnings.length === 0 ? '[]' : JSON.stringify(r.warnings)}`;
+  const algorithm = r.algorithm === 'HMAC-SHA256' ? '"HMAC-SHA256"' : r.algorithm === null ? 'null' : JSON.stringify(r.algorithm);
+  const age = r.ageSeconds === undefined ? 'null' : Number.isSafeInteger(r.ageSeconds) ? String(r.ageSeconds) : JSON.stringify(r.ageSeconds);
+  let head = `{"line":${line},"valid":${r.valid},"payload_verified":${r.valid === true},"algorithm":${algorithm},"kind":"${r.kind}","issued_at":${iso === null ? 'null' : `"${iso}"`},"age_seconds":${age},"warnings":${r.warnings.length === 0 ? '[]' : JSON.stringify(r.warnings)}`;
   if (r.error) head += `,"error":${JSON.stringify(r.error.toJSON())}`;
   if (r.nearMiss) head += `,"near_miss":${JSON.stringify(r.nearMiss)}`;
   const json = r.payloadJson;
