@@ -8,7 +8,7 @@ import { ROOT } from '../helpers/cli.js';
  * This lint fails on `===` / `!==` / `==` between expressions whose names say they hold a
  * signature, digest, HMAC, proof or token, anywhere in src/.
  */
-const SUSPECT = /\b\w*(sig|signature|digest|hmac|proof|mac|expected_?sig|computed|verify_?token)\w*\b/i;
+const SUSPECT = /\b\w*(sig(?!nal)|signature|digest|hmac|proof|mac|expected_?sig|computed|verify_?token)\w*\b/i;
 const ALLOWED = [/typeof\s/, /\.length\b/, /===?\s*(undefined|null|true|false|''|""|0)\b/, /(undefined|null)\s*!==?/, /\.(kind|type|mode|status|provider|algorithm|name|code|rule|method)\b/, /\balgorithm\s*[!=]==?\s*[A-Z_]+\b/, /[=!]==?\s*'[\w .:-]*'/i, /'[\w .:-]*'\s*[=!]==?/i];
 
 function walk(dir: string): string[] {
