@@ -216,7 +216,8 @@ const HOSTILE: Array<[string, string]> = [
   ['only dots', '....'],
   ['json', '{"valid": true}'],
 ];
-const CLAIMS_VALID = /"valid":\s*true|(?<!NOT )VERIFIED|✓ valid/;
+/** A verdict claiming validity, in any output shape: JSON, the human ✓/✔ lines, VALID/VERIFIED banners. */
+const CLAIMS_VALID = /"valid":\s*true|"verified":\s*true|(?<!NOT )\bVERIFIED\b|(?<![A-Za-z])VALID\b|^valid\b|^[✓✔][^\n]*\bvalid\b/m;
 const STACK = /\n\s+at /;
 
 function assertRefused(r: { code: number; stdout: string; stderr: string }, what: string, input?: string) {
@@ -257,6 +258,28 @@ describe('fuzz: CLI on hostile inputs (exit 1 or 2, never "valid", no stack trac
       // NUL bytes cannot be in a real argv; in-process they can, and must still be handled.
       const r = await runCli(argv, { stdin });
       assertRefused(r, `${what} (${label})`, input);
+    }
+  });
+
+  it('control: the same checks do see a real verdict (so the assertions above can fail)', async () => {
+    const { signSignedRequest } = await import('../../src/core/facebook/signed-request.js');
+    const { hubSignature } = await import('../../src/core/facebook/hub-signature.js');
+    const { midasSign } = await import('../../src/core/midas/signature.js');
+    const sr = signSignedRequest({ algorithm: 'HMAC-SHA256', issued_at: Math.floor(Date.now() / 1000), user_id: '7' }, SECRET);
+    const body = file('valid-body.json', '{"object":"payments"}');
+    const sig = midasSign({ method: 'GET', path: '/cb', params: { openid: '1', ts: '1700000000' }, appkey: SECRET }).sig;
+    const valid: string[][] = [
+      ['decode', sr, '--secret', SECRET],
+      ['--json', 'decode', sr, '--secret', SECRET],
+      ['webhook', 'verify', '--body', body, '--signature', hubSignature('{"object":"payments"}', SECRET), '--secret', SECRET],
+      ['--json', 'webhook', 'verify', '--body', body, '--signature', hubSignature('{"object":"payments"}', SECRET), '--secret', SECRET],
+      ['midas', 'verify', '--path', '/cb', '--query', `openid=1&ts=1700000000&sig=${encodeURIComponent(sig)}`, '--appkey', SECRET, '--now', '1700000000'],
+      ['--json', 'midas', 'verify', '--path', '/cb', '--query', `openid=1&ts=1700000000&sig=${encodeURIComponent(sig)}`, '--appkey', SECRET, '--now', '1700000000'],
+    ];
+    for (const argv of valid) {
+      const r = await runCli(argv);
+      expect(r.code, `${argv.join(' ')}\n${r.stdout}${r.stderr}`).toBe(0);
+      expect(r.stdout + r.stderr, argv.join(' ')).toMatch(CLAIMS_VALID);
     }
   });
 
