@@ -239,6 +239,7 @@ describe('fuzz: CLI on hostile inputs (exit 1 or 2, never "valid", no stack trac
   it.each(HOSTILE)('decode, webhook verify, paypal verify, midas verify, fixtures show: %s', async (label, input) => {
     const body = file(`body-${label}.bin`, Buffer.from(input, 'latin1'));
     const fx = file(`fx-${label}.json`, input);
+    const cap = file(`cap-${label}.ndjson`, `${input}\n{"method":"POST","path":"/","headers":{},"body_b64":"${label}"}\n`);
     const runs: Array<[string, string[], string | undefined]> = [
       ['decode arg', ['decode', input, '--secret', SECRET], undefined],
       ['decode stdin', ['decode', '-', '--secret', SECRET], input],
@@ -253,6 +254,10 @@ describe('fuzz: CLI on hostile inputs (exit 1 or 2, never "valid", no stack trac
       ['midas verify --json', ['--json', 'midas', 'verify', '--path', '/cb', '--query', `ts=1&sig=${input}`, '--appkey', SECRET], undefined],
       ['fixtures show file', ['fixtures', 'show', fx], undefined],
       ['fixtures show name', ['fixtures', 'show', input], undefined],
+      ['config show --config', ['--config', fx, 'config', 'show'], undefined],
+      ['webhook verify --delivery capture', ['webhook', 'verify', '--delivery', `${cap}:1`, '--secret', SECRET], undefined],
+      ['webhook verify --delivery capture line 2', ['webhook', 'verify', '--delivery', `${cap}:2`, '--secret', SECRET], undefined],
+      ['webhook replay capture', ['webhook', 'replay', cap, '--to', 'http://127.0.0.1:9/hook', '--secret', SECRET, '--timeout', '500'], undefined],
     ];
     for (const [what, argv, stdin] of runs) {
       // NUL bytes cannot be in a real argv; in-process they can, and must still be handled.
