@@ -29,6 +29,18 @@ await build({
   banner: { js: 'import { createRequire as __fbpayCreateRequire } from "node:module"; const require = __fbpayCreateRequire(import.meta.url);' },
   logLevel: 'warning',
 });
+// The fast lane for `fbpay decode` (see src/fast-decode.ts): one file, no shared chunks.
+await build({
+  entryPoints: { 'fast-decode': 'src/fast-decode.ts' },
+  outdir: tmp,
+  bundle: true,
+  splitting: false,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['undici', 'ora', '@inquirer/prompts', 'chalk', 'commander', 'zod'],
+  logLevel: 'warning',
+});
 if (types) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', `${tmp}/types`], { stdio: 'inherit' });
   cpSync(`${tmp}/types`, tmp, { recursive: true });

@@ -1,5 +1,6 @@
-import type { Command, CommanderError } from 'commander';
-import { ExitCode, FbpayError, InternalError, InterruptedError, UsageError } from './core/errors.js';
+import type { Command } from 'commander';
+import { ExitCode, InterruptedError } from './core/errors.js';
+import { exitQuietlyOnEpipe, prescanGlobals, processIo, reportFailure } from './runtime.js';
 import { COMMANDS } from './commands/registry.js';
 import { Ctx, loadChalk, type Io } from './ui/context.js';
 import pkg from '../package.json' with { type: 'json' };
@@ -17,13 +18,7 @@ export interface MainOptions {
  * job, so tests can call `main(argv)` and inspect what was written.
  */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
-  const io: Io = {
-    stdout: options.io?.stdout ?? process.stdout,
-    stderr: options.io?.stderr ?? process.stderr,
-    stdin: options.io?.stdin ?? process.stdin,
-    env: options.io?.env ?? process.env,
-    cwd: options.io?.cwd ?? process.cwd(),
-  };
+  const io = processIo(options.io);
   const signal = options.signal ?? new AbortController().signal;
   const ctx = new Ctx(io, signal, prescanGlobals(argv));
   try {
@@ -37,10 +32,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;
   } catch (e) {
-    const err = toFbpayError(e, signal);
-    if (err === 'exit0') return ExitCode.ok;
-    ctx.reportError(err);
-    return err.exitCode;
+    return reportFailure(ctx, e, signal);
   }
 }
 
@@ -55,28 +47,9 @@ export async function run(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  });
+  exitQuietlyOnEpipe();
   const code = await main(argv, { signal: controller.signal });
   process.exitCode = code;
-}
-
-function prescanGlobals(argv: string[]) {
-  const has = (...names: string[]) => argv.some((a) => names.includes(a));
-  const valueOf = (name: string) => {
-    const i = argv.findIndex((a) => a === name || a.startsWith(name + '='));
-    if (i < 0) return undefined;
-    return argv[i].includes('=') ? argv[i].slice(name.length + 1) : argv[i + 1];
-  };
-  return {
-    json: has('--json'),
-    color: !has('--no-color'),
-    quiet: has('-q', '--quiet'),
-    verbose: has('-v', '--verbose'),
-    config: valueOf('--config'),
-    profile: valueOf('--profile'),
-  };
 }
 
 const GLOBAL_WITH_VALUE = new Set(['--config', '--profile']);
@@ -168,22 +141,3 @@ function configureTree(cmd: Command, ctx: Ctx): void {
   for (const sub of cmd.commands) configureTree(sub, ctx);
 }
 
-/** Structural check, so this module need not load commander just for `instanceof`. */
-function isCommanderError(e: unknown): e is CommanderError {
-  return e instanceof Error && typeof (e as CommanderError).code === 'string' && (e as CommanderError).code.startsWith('commander.') && typeof (e as CommanderError).exitCode === 'number';
-}
-
-function toFbpayError(e: unknown, signal: AbortSignal): FbpayError | 'exit0' {
-  if (isCommanderError(e)) {
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' || e.exitCode === 0) return 'exit0';
-    const message = e.message.replace(/^error: /, '');
-    return new UsageError(e.code.replace(/^commander\./, '').replace(/([A-Z])/g, '_$1').toLowerCase(), message, {
-      hint: 'run with --help for usage',
-    });
-  }
-  if (e instanceof FbpayError) return e;
-  if (signal.aborted) return new InterruptedError();
-  const err = e as Error;
-  if (err?.name === 'ZodError') return new UsageError('bad_input', err.message.split('\n')[0], { hint: 'see --help', cause: err });
-  return new InternalError(err?.message ?? String(e), { cause: e });
-}

@@ -62,3 +62,16 @@ describe('decode fast path = commander path', () => {
     expect(takes(['sign', '--preset', 'login'])).toBe(false);
   });
 });
+
+// The binary has its own one-file fast lane (dist/fast-decode.js, via bin/fbpay.js): the same
+// cases through the real binary, fast lane against full CLI, must print the same and exit the same.
+describe('the binary fast lane (dist/fast-decode.js) matches the full CLI', async () => {
+  const { runBin } = await import('../helpers/cli.js');
+  for (const c of cases.filter((c) => c.stdin === undefined).slice(0, 8)) {
+    it(`fbpay ${c.argv.map((a) => (a.length > 20 ? a.slice(0, 8) + '…' : a)).join(' ')}`, async () => {
+      const fast = await runBin(c.argv, { env: c.env, cwd });
+      const full = await runBin(c.argv, { env: { ...c.env, FBPAY_NO_FAST_PATH: '1' }, cwd });
+      expect(fast).toEqual(full);
+    });
+  }
+});
