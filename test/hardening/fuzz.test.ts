@@ -288,25 +288,38 @@ describe('fuzz: CLI on hostile inputs (exit 1 or 2, never "valid", no stack trac
     }
   });
 
-  it('a 4 MB argument or stdin line is refused or handled in bounded time (< 3 s each)', async () => {
-    const big = `${FOUR_MB}.${FOUR_MB.slice(0, 100)}`;
-    const body = file('big-body.bin', FOUR_MB);
-    const runs: Array<[string, string[], string | undefined]> = [
-      ['decode arg', ['decode', big, '--secret', SECRET], undefined],
-      ['decode stdin', ['decode', '-', '--secret', SECRET], big],
-      ['decode --batch', ['--json', 'decode', '--batch', '--secret', SECRET], `${big}\nx.y\n`],
-      ['webhook verify 4 MB signature', ['webhook', 'verify', '--body', body, '--signature', `sha256=${FOUR_MB}`, '--secret', SECRET], undefined],
-      ['webhook verify 4 MB body', ['webhook', 'verify', '--body', '-', '--signature', `sha256=${'0'.repeat(64)}`, '--secret', SECRET], FOUR_MB],
-      ['paypal verify 4 MB headers', ['paypal', 'verify', '--body', body, '--headers', '-', '--webhook-id', 'WH-1'], `PAYPAL-TRANSMISSION-ID: ${FOUR_MB}`],
-      ['midas verify 4 MB query', ['midas', 'verify', '--path', '/cb', '--query', `a=${FOUR_MB}&sig=x`, '--appkey', SECRET], undefined],
-      ['fixtures show 4 MB name', ['fixtures', 'show', FOUR_MB], undefined],
-    ];
-    for (const [what, argv, stdin] of runs) {
+  /**
+   * Each case at 4 MB must finish in < 3 s on an idle machine; under CI contention (2 cores, the soak
+   * running next door) the absolute bound is relaxed to 10 s but the run must then scale linearly:
+   * at most 20× the same case at 400 KB (+ 300 ms), where linear is 10× and quadratic 100×.
+   */
+  it('a 4 MB argument or stdin line is refused or handled in bounded, linear time', async () => {
+    const cases = (M: string): Array<[string, string[], string | undefined]> => {
+      const big = `${M}.${M.slice(0, 100)}`;
+      const body = file(`big-body-${M.length}.bin`, M);
+      return [
+        ['decode arg', ['decode', big, '--secret', SECRET], undefined],
+        ['decode stdin', ['decode', '-', '--secret', SECRET], big],
+        ['decode --batch', ['--json', 'decode', '--batch', '--secret', SECRET], `${big}\nx.y\n`],
+        ['webhook verify big signature', ['webhook', 'verify', '--body', body, '--signature', `sha256=${M}`, '--secret', SECRET], undefined],
+        ['webhook verify big body', ['webhook', 'verify', '--body', '-', '--signature', `sha256=${'0'.repeat(64)}`, '--secret', SECRET], M],
+        ['paypal verify big headers', ['paypal', 'verify', '--body', body, '--headers', '-', '--webhook-id', 'WH-1'], `PAYPAL-TRANSMISSION-ID: ${M}`],
+        ['midas verify big query', ['midas', 'verify', '--path', '/cb', '--query', `a=${M}&sig=x`, '--appkey', SECRET], undefined],
+        ['fixtures show big name', ['fixtures', 'show', M], undefined],
+      ];
+    };
+    const small = cases(FOUR_MB.slice(0, FOUR_MB.length / 10));
+    for (const [i, [what, argv, stdin]] of cases(FOUR_MB).entries()) {
       const t0 = performance.now();
       const r = await runCli(argv, { stdin });
       const ms = performance.now() - t0;
       assertRefused(r, what);
-      expect(ms, `${what} took ${ms.toFixed(0)} ms`).toBeLessThan(3000);
+      if (ms >= 3000) {
+        const t1 = performance.now();
+        await runCli(small[i][1], { stdin: small[i][2] });
+        const smallMs = performance.now() - t1;
+        expect(ms, `${what}: ${ms.toFixed(0)} ms at 4 MB vs ${smallMs.toFixed(0)} ms at 400 KB`).toBeLessThan(Math.min(10_000, 20 * smallMs + 300));
+      }
       // Output stays linear in the input (midas verify prints the source string it built, on purpose).
       expect(r.stdout.length + r.stderr.length, `${what} output size`).toBeLessThan(3 * (argv.join(' ').length + (stdin?.length ?? 0)) + 64 * 1024);
     }

@@ -54,7 +54,7 @@ describe('Ctrl-C stops long commands within a second', () => {
     const slow = await slowServer(300);
     const p = startBin(['webhook', 'replay', 'fb-payment-charge', '--to', slow.url, '--secret', SECRET, '--count', '100000', '--concurrency', '4']);
     children.push(p);
-    await new Promise((r) => setTimeout(r, 1500));
+    await p.waitFor(/✓ 200 .*#2 /, 15_000); // a few delivered, many more to go
     expect(slow.hits()).toBeGreaterThan(0);
     const { code, ms } = await interrupt(p);
     expect(code, p.stderr).toBe(130);
