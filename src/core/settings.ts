@@ -53,7 +53,7 @@ export function resolveSetting(name: SettingName, flagValue: string | undefined,
   if (cfg) {
     const profileName = input.profile ?? cfg.defaultProfile;
     if (profileName !== undefined) {
-      const profile = cfg.profiles[profileName];
+      const profile = Object.hasOwn(cfg.profiles, profileName) ? cfg.profiles[profileName] : undefined;
       if (!profile) {
         throw new UsageError('unknown_profile', `profile "${profileName}" is not in ${cfg.path}`, {
           hint: `known profiles: ${Object.keys(cfg.profiles).join(', ') || '(none)'}`,
@@ -103,7 +103,7 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
   }
   const obj = raw as Record<string, unknown>;
   const values = readSettingValues(path, obj, '');
-  const profiles: ConfigFile['profiles'] = {};
+  const profiles: ConfigFile['profiles'] = Object.create(null); // a profile may be named "__proto__"
   if (obj.profiles !== undefined) {
     if (!obj.profiles || typeof obj.profiles !== 'object' || Array.isArray(obj.profiles)) {
       throw new UsageError('bad_config', `${path}: "profiles" must be an object of named profiles`);
