@@ -75,6 +75,20 @@ describe('fuzz: config files (parseConfigFile)', () => {
   });
 });
 
+describe('config profiles named like Object.prototype members', () => {
+  // Found by this suite: `--profile toString` resolved to Object.prototype.toString (accepted as a
+  // profile, silently empty), and a profile named "__proto__" replaced the profiles' prototype.
+  it('--profile toString / constructor / __proto__ are unknown profiles unless the file defines them', async () => {
+    const { resolveSetting } = await import('../../src/core/settings.js');
+    const cfg = parseConfigFile('c.json', '{"profiles": {"a": {"appId": "1"}, "__proto__": {"appId": "2"}}}');
+    expect(Object.keys(cfg.profiles).sort()).toEqual(['__proto__', 'a']);
+    expect(resolveSetting('appId', undefined, { env: {}, config: cfg, profile: '__proto__' }).value).toBe('2');
+    for (const name of ['toString', 'constructor', 'hasOwnProperty', 'appId']) {
+      expect(() => resolveSetting('appId', undefined, { env: {}, config: cfg, profile: name }), name).toThrow(/is not in c\.json/);
+    }
+  });
+});
+
 describe('fuzz: fixture files (parseFixture)', () => {
   const nearFixture = fc.record(
     {
