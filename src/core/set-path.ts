@@ -45,6 +45,10 @@ export function setPath<T>(target: T, path: readonly string[], value: unknown): 
   const isIndex = /^\d+$/.test(head);
   const base: any = Array.isArray(target) ? [...target] : target && typeof target === 'object' ? { ...(target as object) } : isIndex ? [] : {};
   const key: string | number = Array.isArray(base) && isIndex ? Number(head) : head;
+  // A far-off index would make a sparse array of millions of holes (JSON.stringify then dies in V8).
+  if (typeof key === 'number' && key > base.length + 1000) {
+    throw new UsageError('bad_set', `--set index ${head.slice(0, 20)} is far past the end of the array (length ${base.length})`, { hint: 'set an existing element or append at the end' });
+  }
   base[key] = setPath(base[key], rest, value);
   return base as T;
 }
