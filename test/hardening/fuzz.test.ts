@@ -217,6 +217,36 @@ describe('fuzz: small flag parsers (--set, --now, --max-body)', () => {
   });
 });
 
+describe('--set with far-off array indices', () => {
+  // Found by this suite: `--set entry.100000000=1` built a sparse array that JSON.stringify could
+  // not serialise (V8 fatal error after ~20 s). Indices more than 1000 past the end are now refused.
+  it('any numeric path: only UsageError, and the result always serialises quickly', () => {
+    const seg = fc.oneof(fc.nat({ max: 2000 }).map(String), fc.bigInt({ min: 0n, max: 10n ** 30n }).map(String), fc.constantFrom('a', '0', '4294967295', '1e9'));
+    fc.assert(
+      fc.property(fc.array(seg, { minLength: 1, maxLength: 4 }), (path) =>
+        onlyFbpayErrors(() => {
+          const out = applySets({ entry: [{ id: '1' }] }, [`${path.join('.')}=1`]);
+          expect(JSON.stringify(out).length).toBeLessThan(100_000);
+        }),
+      ),
+      RUNS,
+    );
+  });
+  it('CLI: fixtures show / sign / webhook replay refuse it with exit 2 at once', async () => {
+    for (const argv of [
+      ['fixtures', 'show', 'fb-payment-charge', '--set', 'entry.100000000=1'],
+      ['sign', '--preset', 'lite-purchase', '--secret', 'k', '--set', 'x.4294967294=1'],
+      ['webhook', 'replay', 'fb-payment-charge', '--to', 'http://127.0.0.1:9/', '--secret', 'k', '--set', 'entry.99999999=1'],
+    ]) {
+      const t0 = performance.now();
+      const r = await runCli(argv);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/far past the end/);
+      expect(performance.now() - t0).toBeLessThan(3000);
+    }
+  });
+});
+
 // ---------------------------------------------------------------- CLI level
 
 const SECRET = 'fuzz-cli-secret-4242';
