@@ -153,8 +153,33 @@ export function parseSignedRequest(input: string): SignedRequestParts {
     throw malformed(`the payload is not JSON (${(e as Error).message.slice(0, 80)})`);
   }
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw malformed('the payload is JSON but not an object');
+  // Thousands of nested levels parse, but cannot be printed (JSON.stringify overflows the stack).
+  // Depth > MAX_PAYLOAD_DEPTH needs more than 2 × MAX_PAYLOAD_DEPTH characters, so short payloads skip the scan.
+  if (json.length > 2 * MAX_PAYLOAD_DEPTH && nestingDepth(json) > MAX_PAYLOAD_DEPTH) {
+    throw malformed(`the payload nests JSON deeper than ${MAX_PAYLOAD_DEPTH} levels; not decoded`);
+  }
   if (hasUnsafeInteger(payload)) warnings.push('the payload holds integers beyond 2^53: their printed values may be rounded (the signature is checked over the original bytes)');
   return { signature, segment, payload: payload as Record<string, unknown>, json, encoding: { padded: s.padded || p.padded, alphabet }, warnings };
+}
+
+const MAX_PAYLOAD_DEPTH = 512;
+
+/** The deepest [ / { nesting of a JSON text (brackets inside strings ignored). */
+function nestingDepth(json: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return max;
 }
 
 function hasUnsafeInteger(v: unknown, depth = 0): boolean {
