@@ -6,6 +6,7 @@
  * 2000 generated cases per property (fast-check defaults otherwise, so a failure prints seed + path).
  */
 import fc from 'fast-check';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -247,6 +248,25 @@ describe('--set with far-off array indices', () => {
   });
 });
 
+describe('deeply nested JSON in a correctly signed signed_request', () => {
+  // Found by this suite: a validly signed payload nested 100,000 levels deep parsed, then crashed the
+  // printer ("Maximum call stack size exceeded", reported as a bug in fbpay). Now refused, exit 2.
+  const sr = (depth: number) => {
+    const payload = `{"algorithm":"HMAC-SHA256","issued_at":${Math.floor(Date.now() / 1000)},"x":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const seg = Buffer.from(payload).toString('base64url');
+    return `${createHmac('sha256', SECRET).update(seg).digest('base64url')}.${seg}`;
+  };
+  it.each([10, 500, 511, 600, 5000, 100_000])('depth %i: decoded (exit 0) or refused as malformed (exit 2), never a crash', async (depth) => {
+    for (const argv of [['decode', sr(depth), '--secret', SECRET], ['--json', 'decode', sr(depth), '--secret', SECRET]]) {
+      const r = await runCli(argv);
+      expect(r.stderr).not.toMatch(/bug in fbpay|call stack/i);
+      expect(r.code, r.stderr).toBe(depth + 1 <= 512 ? 0 : 2); // +1: the payload object itself
+    }
+    const batch = await runCli(['--json', 'decode', '--batch', '--secret', SECRET], { stdin: `${sr(depth)}\n` });
+    expect(batch.stdout + batch.stderr).not.toMatch(/bug in fbpay|call stack/i);
+  });
+});
+
 // ---------------------------------------------------------------- CLI level
 
 const SECRET = 'fuzz-cli-secret-4242';
@@ -269,6 +289,7 @@ function assertRefused(r: { code: number; stdout: string; stderr: string }, what
   // The input itself may be quoted back in a reason ("got …"); no verdict may claim validity.
   const said = input ? (r.stdout + r.stderr).split(input).join('<input>') : r.stdout + r.stderr;
   expect(said, what).not.toMatch(CLAIMS_VALID);
+  expect(r.stderr, what).not.toMatch(/bug in fbpay|internal error/i);
   expect(r.stdout + r.stderr, what).not.toMatch(STACK);
 }
 
