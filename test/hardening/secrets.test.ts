@@ -181,6 +181,17 @@ describe('secrets: never printed unmasked', () => {
   }, 60_000);
 });
 
+describe('secrets: the servers own output', () => {
+  it('mock graph started with the app secret never prints it (start banner, request log, stop)', async () => {
+    const g = running[0];
+    await send(`${graph}/${paymentId}?access_token=${encodeURIComponent(APP_TOKEN)}`, { method: 'GET' });
+    await send(`${graph}/${paymentId}?access_token=${encodeURIComponent(S.accessToken)}`, { method: 'GET' });
+    expect(await g.stop('SIGINT')).toBe(0);
+    expect(g.stdout + g.stderr).toMatch(/app token/);
+    assertNoLeak('mock graph output', g.stdout + g.stderr);
+  });
+});
+
 describe('secrets: webhook listen --record', () => {
   async function recordRun(recordSecrets: boolean) {
     const file = join(dir, `rec-${recordSecrets}.ndjson`);
