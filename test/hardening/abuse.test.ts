@@ -93,6 +93,29 @@ describe('abuse: webhook listen', () => {
   }, 90_000);
 });
 
+describe('abuse: webhook listen --provider midas (replies are HTTP 200 with a ret code)', () => {
+  it('junk queries and bodies: never ret 0, never counted verified; still up', async () => {
+    const { startBin } = await import('../helpers/cli.js');
+    const p = startBin(['webhook', 'listen', '--port', '0', '--provider', 'midas', '--appkey', 'abuse-midas-appkey']);
+    running.push(p);
+    const [, url] = await p.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    const junk = ['%', '%zz&sig=%', 'a=%E4&sig=x', '&&&=&', `ts=1e400&sig=${'A'.repeat(3000)}`, '=x', 'sig', 'sig=&sig=', `openid=${'\u0000'}&sig=AAAA`, 'billno=1&payitem=a*1*1&token=t&ts=1&sig=abc%3D'];
+    let n = 0;
+    for (const q of junk) {
+      for (const r of [await send(`${url}/cb?${encodeURI(q).replace(/%25/g, '%')}`, { method: 'GET' }), await send(`${url}/cb`, { body: q, headers: { 'content-type': 'application/x-www-form-urlencoded' } })]) {
+        n++;
+        expect(r.status, q).toBeLessThan(500);
+        if (r.status === 200) expect(JSON.parse(r.body).ret, q).not.toBe(0);
+      }
+    }
+    expect(p.child.exitCode).toBeNull();
+    expect(await p.stop('SIGINT')).toBe(130);
+    const sum = listenSummary(p.stdout + p.stderr);
+    expect(sum?.verified).toBe(0);
+    expect((sum?.deliveries ?? 0) + (sum?.rejected ?? 0)).toBe(n);
+  }, 30_000);
+});
+
 describe('abuse: mock graph', () => {
   it('413, 400 on malformed JSON, slowloris, 1,000 concurrent GETs, and still answering afterwards', async () => {
     const { p, url } = await startGraph();
