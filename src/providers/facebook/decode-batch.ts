@@ -104,7 +104,9 @@ export async function decodeBatch(input: AsyncIterable<Buffer | string>, sink: B
         overlong = true;
       }
     }
-    if (out.length >= FLUSH_AT) await flush();
+    // A short chunk means input is trickling in (a pipe, a terminal): answer what was read now, rather
+    // than hold it (and lose it on Ctrl-C). Full 64 KiB chunks (files, fast pipes) keep batching.
+    if (out.length >= FLUSH_AT || s.length < FLUSH_AT) await flush();
   }
   if (overlong) overlongDoc();
   else if (carry.length > 0) handle(carry);
