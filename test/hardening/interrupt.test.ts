@@ -132,6 +132,33 @@ describe('Ctrl-C stops long commands within a second', () => {
     noStack(p);
   }, 20_000);
 
+  it('payment get against a Graph that never answers: exit 130 well before --timeout', async () => {
+    const silent = await slowServer(60_000);
+    const p = startBin(['payment', 'get', '1234567890', '--graph-url', new URL(silent.url).origin, '--app-id', '1', '--secret', 'interrupt-secret-1', '--timeout', '30000']);
+    children.push(p);
+    for (let i = 0; i < 100 && silent.hits() === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(silent.hits()).toBe(1);
+    const { code, ms } = await interrupt(p);
+    expect(code, p.stderr).toBe(130);
+    expect(ms).toBeLessThan(1500);
+    noStack(p);
+  }, 20_000);
+
+  it('decode --batch waiting on an open stdin: exit 130 with the count so far', async () => {
+    const { signSignedRequest } = await import('../../src/core/facebook/signed-request.js');
+    const p = startBin(['decode', '--batch', '--secret', SECRET]);
+    children.push(p);
+    const sr = signSignedRequest({ algorithm: 'HMAC-SHA256', issued_at: Math.floor(Date.now() / 1000) }, SECRET);
+    p.child.stdin.write(`${sr}\n${sr}\nnot-a-signed-request\n`);
+    await p.waitFor(/not-a-signed-request|malformed/i, 10_000).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    const { code, ms } = await interrupt(p);
+    expect(code, p.stdout + p.stderr).toBe(130);
+    expect(ms).toBeLessThan(1500);
+    expect(p.stdout.trim().split('\n').length, p.stdout).toBe(3); // every line read was answered
+    noStack(p);
+  }, 20_000);
+
   it('demo: exit 130, and the servers it started are gone', async () => {
     const p = startBin(['demo']);
     children.push(p);
