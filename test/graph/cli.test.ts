@@ -74,7 +74,7 @@ describe('fbpay mock graph (the binary)', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ purchases: [] });
     const code = await bin.stop('SIGINT');
-    expect(code).toBe(0);
+    expect(code).toBe(130);
     expect(bin.stderr).toMatch(/stopped/);
   });
   it('SIGTERM stops it too; --json prints NDJSON lines', async () => {
@@ -82,7 +82,7 @@ describe('fbpay mock graph (the binary)', () => {
     await bin.waitFor(/"type":"listening"/);
     const first = JSON.parse(bin.stdout.split('\n')[0]);
     expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(await bin.stop('SIGTERM')).toBe(0);
+    expect(await bin.stop('SIGTERM')).toBe(130);
     expect(bin.stdout).toMatch(/"type":"stopped"/);
   });
   it('a port in use → exit 2', async () => {

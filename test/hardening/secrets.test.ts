@@ -186,7 +186,7 @@ describe('secrets: the servers own output', () => {
     const g = running[0];
     await send(`${graph}/${paymentId}?access_token=${encodeURIComponent(APP_TOKEN)}`, { method: 'GET' });
     await send(`${graph}/${paymentId}?access_token=${encodeURIComponent(S.accessToken)}`, { method: 'GET' });
-    expect(await g.stop('SIGINT')).toBe(0);
+    expect(await g.stop('SIGINT')).toBe(130);
     expect(g.stdout + g.stderr).toMatch(/app token/);
     assertNoLeak('mock graph output', g.stdout + g.stderr);
   });

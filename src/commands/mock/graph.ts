@@ -76,5 +76,7 @@ Examples:
       await emu.close();
       if (ctx.opts.json) ctx.ndjson({ type: 'stopped', requests: emu.state.requests });
       else ctx.info(`stopped (${emu.state.requests.graph} Graph request(s), ${emu.state.webhooks.length} webhook(s) sent)`);
+      // Like every long command stopped by Ctrl-C or SIGTERM (and like `webhook listen`): exit 130.
+      ctx.exitCode = 130;
     });
 }
