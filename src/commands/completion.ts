@@ -78,17 +78,7 @@ __fbpay_args() {
 ${caseLines((n) => n.argChoices.join(' ') || undefined)}
   esac
 }
-__fbpay_values() {
-  case "$1|$2" in
-${choiceLines.join('\n')}
-  esac
-}
-__fbpay_takes_value() {
-  case "$1|$2" in
-    ${[...valued, ...globalValued].join('|') || "'-'"}) return 0 ;;
-  esac
-  return 1
-}
+${valueHelpers(choiceLines, [...valued, ...globalValued])}
 _fbpay() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="" cmdpath="" i w
   (( COMP_CWORD > 0 )) && prev="\${COMP_WORDS[COMP_CWORD-1]}"
@@ -150,17 +140,7 @@ __fbpay_args() {
 ${cases((n) => n.argChoices)}
   esac
 }
-__fbpay_values() {
-  case "$1|$2" in
-${choiceLines.join('\n')}
-  esac
-}
-__fbpay_takes_value() {
-  case "$1|$2" in
-    ${[...valued, ...globalValued].join('|') || "'-'"}) return 0 ;;
-  esac
-  return 1
-}
+${valueHelpers(choiceLines, [...valued, ...globalValued])}
 _fbpay() {
   local cmdpath="" w prev i
   local -a subs opts vals names
@@ -288,4 +268,19 @@ Examples:
       if (ctx.opts.json) ctx.json({ shell, script });
       else ctx.io.stdout.write(script);
     });
+}
+
+/** The two shell functions bash and zsh share: an option's value choices, and which options take a value. */
+function valueHelpers(choiceLines: string[], valued: string[]): string {
+  return `__fbpay_values() {
+  case "$1|$2" in
+${choiceLines.join('\n')}
+  esac
+}
+__fbpay_takes_value() {
+  case "$1|$2" in
+    ${valued.join('|') || "'-'"}) return 0 ;;
+  esac
+  return 1
+}`;
 }
