@@ -164,8 +164,10 @@ async function planInputs(ctx: Ctx, inputs: string[], opts: ReplayOptions): Prom
         const sc = fx as ScenarioFixture;
         items.push({ kind: 'fixture', render: () => r.renderScenario(sc, (n) => event(l.event(n)), { sets, env }) });
       } else {
-        const ev = event(fx as EventFixture);
-        items.push({ kind: 'fixture', render: () => [r.renderFixture(ev, { sets, env })] });
+        // Parsed once, rendered every round (fresh ids each time).
+        const compiled = r.compileFixture(event(fx as EventFixture));
+        const renderOpts = { sets, env };
+        items.push({ kind: 'fixture', render: () => [compiled.render(renderOpts)] });
       }
     }
   }
