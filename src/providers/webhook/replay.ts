@@ -108,14 +108,32 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
   const maxResponseBytes = opts.maxResponseBytes ?? 1024 * 1024;
   const extra = opts.extraHeaders && Object.keys(opts.extraHeaders).length ? opts.extraHeaders : undefined;
 
-  // One pool for the whole run: keep-alive connections sized to the concurrency. Ctrl-C destroys
-  // it, which fails whatever is in flight at once (cheaper than a combined signal per request).
-  let own: Dispatcher | undefined;
-  const dispatcher = opts.dispatcher ?? (own = new (await import('undici')).Agent({ connections: concurrency, pipelining: 1, keepAliveTimeout: 10_000 }));
+  // Keep-alive connections sized to the concurrency, owned by the run: each worker has one request
+  // in flight at a time, so it gets its own undici Client (one connection, no pipelining) for the
+  // target's origin — no pool to search per request. A delivery to another origin (a fixture path
+  // that is a whole URL) goes through a keep-alive Agent made when first needed. Ctrl-C destroys
+  // them all, which fails whatever is in flight at once (cheaper than a combined signal per request).
+  const undici = opts.dispatcher ? undefined : await import('undici');
+  const own = !opts.dispatcher;
+  const clients: Dispatcher[] = [];
+  let elsewhere: Dispatcher | undefined;
+  const originPrefix = `${opts.target.origin}/`;
+  let lastUrl = '';
+  let lastSame = false;
+  const dispatcherFor = (worker: number, url: string): Dispatcher => {
+    if (opts.dispatcher) return opts.dispatcher;
+    if (url !== lastUrl) {
+      lastUrl = url;
+      lastSame = url.startsWith(originPrefix);
+    }
+    if (lastSame) return (clients[worker] ??= new undici!.Client(opts.target.origin, { pipelining: 1, keepAliveTimeout: 10_000 }));
+    return (elsewhere ??= new undici!.Agent({ connections: concurrency, pipelining: 1, keepAliveTimeout: 10_000 }));
+  };
+  const owned = (): Dispatcher[] => (elsewhere ? [...clients.filter(Boolean), elsewhere] : clients.filter(Boolean));
   let destroyed = false;
   const onAbort = () => {
     destroyed = true;
-    own?.destroy(new InterruptedError()).catch(() => undefined);
+    for (const d of owned()) d.destroy(new InterruptedError()).catch(() => undefined);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -149,8 +167,9 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
     }
   };
 
-  const sendOnce = async (d: OutgoingDelivery, duplicate: boolean): Promise<void> => {
+  const sendOnce = async (d: OutgoingDelivery, duplicate: boolean, worker: number): Promise<void> => {
     const mySeq = ++seq;
+    const dispatcher = dispatcherFor(worker, d.url);
     let attempts = 0;
     let last: { res?: HttpResponse; error?: FbpayError } = {};
     for (;;) {
@@ -213,7 +232,7 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
     }
   };
 
-  const worker = async (): Promise<void> => {
+  const worker = async (_: unknown, w: number): Promise<void> => {
     for (;;) {
       const input = isSync ? nextSync() : await next();
       if (input === undefined) return;
@@ -226,8 +245,8 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
       }
       if (extra) d = { ...d, headers: { ...d.headers, ...extra } };
       try {
-        await sendOnce(d, false);
-        if (opts.duplicate && !aborted()) await sendOnce(d, true);
+        await sendOnce(d, false, w);
+        if (opts.duplicate && !aborted()) await sendOnce(d, true, w);
       } catch (e) {
         // sleep() rejects on Ctrl-C: stop quietly; anything else is a bug worth surfacing.
         if (!aborted()) {
@@ -252,7 +271,7 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
       /* the source's own cleanup failed: nothing more to do */
     }
     await adapter.close?.().catch(() => undefined);
-    if (own && !destroyed) await own.close().catch(() => undefined);
+    if (own && !destroyed) await Promise.all(owned().map((d) => d.close().catch(() => undefined)));
   }
   if (sourceError && !aborted()) throw sourceError;
 
