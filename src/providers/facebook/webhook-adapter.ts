@@ -337,8 +337,8 @@ export function hubSigner(secret: string, algorithm: HubAlgorithm): (body: Uint8
     ipad.copy(inner, 0);
     inner.set(body, HMAC_BLOCK);
     // `outer` is reused: the opad prefix never changes, the inner digest is written after it
-    // (as a latin1 string, byte for byte: no ArrayBuffer per digest for the GC to trace).
-    outer.write(hash(algorithm, inner, 'latin1'), HMAC_BLOCK, 'latin1');
+    // (as a latin1 - "binary" - string, byte for byte: no ArrayBuffer per digest for the GC to trace).
+    outer.write(hash(algorithm, inner, 'binary'), HMAC_BLOCK, 'latin1');
     return prefix + hash(algorithm, outer, 'hex');
   };
 }
