@@ -122,8 +122,19 @@ export function buildFixture(fx: RenderedFixture, ctx: BuildContext, secret: str
     }
     body = b;
   } else if (isObject(body) && Array.isArray(body.entry)) {
-    meta.payment_ids = body.entry.map((e: any) => (isObject(e) ? e.id : undefined)).filter((x: unknown) => x !== undefined);
-    meta.changed_fields = [...new Set(body.entry.flatMap((e: any) => (isObject(e) && Array.isArray(e.changed_fields) ? e.changed_fields : [])))];
+    // Payment ids and distinct changed fields, in order (one pass; holes skipped as map/flatMap would).
+    const ids: unknown[] = [];
+    const fields: unknown[] = [];
+    const entries: unknown[] = body.entry;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      if (!(i in entries) || !isObject(e)) continue;
+      if (e.id !== undefined) ids.push(e.id);
+      const cf = e.changed_fields;
+      if (Array.isArray(cf)) for (let j = 0; j < cf.length; j++) if (j in cf && !fields.includes(cf[j])) fields.push(cf[j] === 0 ? 0 : cf[j]); // -0 becomes 0, as in a Set
+    }
+    meta.payment_ids = ids;
+    meta.changed_fields = fields;
     if (tamper === 'stale') body = { ...body, entry: body.entry.map((e: any) => (isObject(e) ? { ...e, time: ctx.now() - STALE_SECONDS } : e)) };
   }
 
