@@ -1,8 +1,7 @@
-import { createHmac, hash } from 'node:crypto';
 import { UsageError, NetworkError } from '../../core/errors.js';
 import type { RenderedFixture } from '../../core/fixtures/schema.js';
-import { verifyHubSignature, HUB_HEADER, type HubAlgorithm } from '../../core/facebook/hub-signature.js';
-import { base64UrlEncode, signSignedRequest } from '../../core/facebook/signed-request.js';
+import { hubSignature, verifyHubSignature, HUB_HEADER, type HubAlgorithm } from '../../core/facebook/hub-signature.js';
+import { base64UrlEncode, decodeSignedRequest, signSignedRequest } from '../../core/facebook/signed-request.js';
 import { validateCreditsReplyText, CREDITS_METHODS, type CreditsMethod } from '../../core/facebook/credits.js';
 import { safeEqual } from '../../core/safe-equal.js';
 import { httpRequest, type HttpResponse } from '../../transport/http.js';
@@ -51,7 +50,7 @@ export function createReplayAdapter(opts: AdapterOptions): ReplayAdapter {
   const algorithms: HubAlgorithm[] = which === 'both' ? ['sha1', 'sha256'] : [which];
   const seeded = new Set<string>();
 
-  const signers = algorithms.map((a) => [HUB_HEADER[a], hubSigner(secret, a)] as const);
+  const signers = algorithms.map((a) => [HUB_HEADER[a], (body: Buffer) => hubSignature(body, secret, a)] as const);
   const signHeaders = (body: Buffer, tamper?: TamperMode): Record<string, string> => {
     const h: Record<string, string> = {};
     for (const [header, sign] of signers) h[header] = tamper === 'signature' ? flipHex(sign(body)) : sign(body);
@@ -226,7 +225,7 @@ export function receiveDelivery(d: IncomingDelivery, secret: string, now: () => 
   }
   const sr = summary.signed_request as string | undefined;
   if (sr !== undefined) {
-    const r = verifySignedRequestString(sr, secret);
+    const r = verifySignedRequestString(sr, secret, now());
     if (!r.valid) return { verified: false, reason: `signed_request: ${r.reason}`, summary: line };
     const issued = Number((r.payload as Record<string, unknown>)?.issued_at);
     if (Number.isFinite(issued) && Math.abs(now() - issued) > 24 * 3600) {
@@ -237,22 +236,14 @@ export function receiveDelivery(d: IncomingDelivery, secret: string, now: () => 
   return { verified: false, reason: 'no X-Hub-Signature-256 or X-Hub-Signature header (and no signed_request in the body)', summary: line };
 }
 
-/** Constant-time signed_request check (HMAC-SHA256 over the payload segment as sent). Never throws. */
-export function verifySignedRequestString(sr: string, secret: string): { valid: boolean; reason?: string; payload?: unknown } {
-  const parts = sr.split('.');
-  if (parts.length !== 2 || !parts[0] || !parts[1]) return { valid: false, reason: 'not of the form <signature>.<payload>' };
-  const [sig, segment] = parts;
-  const expected = createHmac('sha256', secret).update(segment).digest();
-  const given = Buffer.from(sig.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-  let payload: unknown;
+/** The signed_request check of `fbpay decode` (constant-time, over the payload segment as sent), as a verdict. Never throws. */
+export function verifySignedRequestString(sr: string, secret: string, now?: number): { valid: boolean; reason?: string; payload?: unknown } {
   try {
-    payload = JSON.parse(Buffer.from(segment.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
-  } catch {
-    payload = undefined;
+    const r = decodeSignedRequest(sr, secret, { now });
+    return r.valid ? { valid: true, payload: r.payload } : { valid: false, reason: r.error?.message ?? 'not valid', payload: r.payload };
+  } catch (e) {
+    return { valid: false, reason: (e as Error).message };
   }
-  if (!safeEqual(expected, given)) return { valid: false, reason: 'HMAC-SHA256 does not match', payload };
-  if (!isObject(payload)) return { valid: false, reason: 'payload is not a JSON object' };
-  return { valid: true, payload };
 }
 
 /** Payment id(s) and changed fields, or what a signed_request post stands for: the one line `listen` prints. */
@@ -322,36 +313,6 @@ export function tamperByte(bytes: Buffer): Buffer {
   if (out.length === 0) return Buffer.from(' ');
   out[out.length - 1] ^= 0x01;
   return out;
-}
-
-const HMAC_BLOCK = 64;
-const DIGEST_BYTES: Record<HubAlgorithm, number> = { sha1: 20, sha256: 32 };
-
-/**
- * hubSignature(body, secret, algorithm) for one secret and many bodies (`replay --count`): the
- * HMAC (RFC 2104, 64-byte block for sha1 and sha256) with the key's inner and outer pads prepared
- * once, then two one-shot hashes per body instead of a new Hmac object each time. Same digest,
- * same header value.
- */
-export function hubSigner(secret: string, algorithm: HubAlgorithm): (body: Uint8Array) => string {
-  let key: Uint8Array = Buffer.from(secret, 'utf8');
-  if (key.length > HMAC_BLOCK) key = hash(algorithm, key, 'buffer');
-  const ipad = Buffer.alloc(HMAC_BLOCK, 0x36);
-  const outer = Buffer.alloc(HMAC_BLOCK + DIGEST_BYTES[algorithm], 0x5c);
-  for (let i = 0; i < key.length; i++) {
-    ipad[i] ^= key[i];
-    outer[i] ^= key[i];
-  }
-  const prefix = `${algorithm}=`;
-  return (body) => {
-    const inner = Buffer.allocUnsafe(HMAC_BLOCK + body.length);
-    ipad.copy(inner, 0);
-    inner.set(body, HMAC_BLOCK);
-    // `outer` is reused: the opad prefix never changes, the inner digest is written after it
-    // (as a latin1 - "binary" - string, byte for byte: no ArrayBuffer per digest for the GC to trace).
-    outer.write(hash(algorithm, inner, 'binary'), HMAC_BLOCK, 'latin1');
-    return prefix + hash(algorithm, outer, 'hex');
-  };
 }
 
 function flipHex(headerValue: string): string {
