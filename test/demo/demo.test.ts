@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROOT, runBin, runCli, startBin } from '../helpers/cli.js';
 import { runDemo } from '../../src/providers/demo/run.js';
 import type { DemoStep } from '../../src/providers/demo/steps.js';
@@ -33,9 +33,6 @@ function listening(url: string): Promise<boolean> {
 
 const urlsIn = (text: string) => [...text.matchAll(/(?:Graph emulator|sample receiver)\s+(http:\/\/127\.0\.0\.1:\d+)/g)].map((m) => m[1]);
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build.mjs', '--no-types'], { cwd: ROOT, stdio: 'ignore' });
-}, 60_000);
 
 describe('fbpay demo (the binary, offline)', () => {
   it('exits 0 within 60 s, prints every section, no ANSI codes when piped, and leaves no listening port behind', async () => {

@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runBin, startBin } from '../helpers/cli.js';
+import { runBin, startBin } from '../helpers/cli.js';
 import { freePort, PHP, startPhp } from '../helpers/php.js';
 import { HAVE_VECTORS } from '../helpers/vectors.js';
 import { bodyOf, DIGICERT_CA_PATH, sdk } from './helpers.js';
@@ -12,9 +11,6 @@ import { bodyOf, DIGICERT_CA_PATH, sdk } from './helpers.js';
 const dir = mkdtempSync(join(tmpdir(), 'fbpay-paypal-e2e-'));
 const BODY = '{"id":"WH-E2E","event_type":"PAYMENT.SALE.COMPLETED","resource":{"id":"S1","billing_agreement_id":"I-E2E123456789"}}';
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build.mjs', '--no-types'], { cwd: ROOT, stdio: 'pipe' });
-}, 60_000);
 
 describe('paypal through the binary', () => {
   it('keygen → sign --json → verify --cert: exit 0; another webhook id: exit 1', async () => {
