@@ -5,6 +5,7 @@ import { FbpayError, UsageError } from '../../../core/errors.js';
 import { hubSignatureHeaders } from '../../../core/facebook/hub-signature.js';
 import { httpRequest, isLoopbackUrl } from '../../../transport/http.js';
 import { EmulatorState, GraphFault, type Caller } from './state.js';
+import { discardThenClose, readBody } from '../../http-body.js';
 
 /** The payment fields GET /{payment-id} knows (others 100 "nonexisting field", unless the object has them). */
 const KNOWN_PAYMENT_FIELDS = new Set([
@@ -136,7 +137,7 @@ class Emulator {
     else this.state.requests.graph++;
     let status = 200;
     try {
-      const body = await readBody(req);
+      const body = await readGraphBody(req);
       const params: Record<string, unknown> = Object.fromEntries(url.searchParams);
       Object.assign(params, parseBody(body, String(req.headers['content-type'] ?? ''), admin));
       const auth = String(req.headers.authorization ?? '');
@@ -376,25 +377,14 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new GraphFault(413, 100, 'request body too large', 'GraphMethodException'));
-        // Discard the rest so the client reads the 413 instead of a reset; cut it off after a second.
-        req.removeAllListeners('data');
-        req.resume();
-        setTimeout(() => req.socket.destroy(), 1000).unref();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+async function readGraphBody(req: IncomingMessage): Promise<Buffer> {
+  const body = await readBody(req, MAX_BODY);
+  if (body === 'too_large') {
+    discardThenClose(req);
+    throw new GraphFault(413, 100, 'request body too large', 'GraphMethodException');
+  }
+  if (body === 'aborted') throw new GraphFault(400, 100, 'request body was not received completely', 'GraphMethodException');
+  return body;
 }
 
 function parseBody(body: Buffer, contentType: string, admin: boolean): Record<string, unknown> {
