@@ -1,7 +1,7 @@
 import { UsageError, NetworkError } from '../../core/errors.js';
 import type { RenderedFixture } from '../../core/fixtures/schema.js';
 import { hubSignature, verifyHubSignature, HUB_HEADER, type HubAlgorithm } from '../../core/facebook/hub-signature.js';
-import { base64UrlEncode, decodeSignedRequest, signSignedRequest } from '../../core/facebook/signed-request.js';
+import { base64UrlEncode, decodeSignedRequest, parseSignedRequest, signSignedRequest } from '../../core/facebook/signed-request.js';
 import { validateCreditsReplyText, CREDITS_METHODS, type CreditsMethod } from '../../core/facebook/credits.js';
 import { safeEqual } from '../../core/safe-equal.js';
 import { httpRequest, type HttpResponse } from '../../transport/http.js';
@@ -265,10 +265,9 @@ export function summarizeBody(body: Buffer, now?: () => number): Record<string, 
     return { summary: `payment ${ids.join(',') || '?'} [${fields.join(',')}]${stale}`, payment_ids: ids, changed_fields: fields };
   }
   if (typeof doc.signed_request === 'string') {
-    const seg = doc.signed_request.split('.')[1] ?? '';
     let p: any;
     try {
-      p = JSON.parse(Buffer.from(seg.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
+      p = parseSignedRequest(doc.signed_request).payload;
     } catch {
       p = undefined;
     }
@@ -328,8 +327,7 @@ function flipBase64Url(sr: string): string {
 
 /** Keeps the signature, alters the payload after signing (the amount or issued_at), re-encodes it. */
 function tamperSignedRequestPayload(sr: string): string {
-  const [sig, seg] = sr.split('.');
-  const p = JSON.parse(Buffer.from(seg.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8')) as Record<string, unknown>;
+  const { signature: sig, payload: p } = parseSignedRequest(sr);
   if (typeof p.amount === 'string') p.amount = p.amount === '0.01' ? '0.02' : '0.01';
   else p.issued_at = Number(p.issued_at ?? 0) + 1;
   return `${sig}.${base64UrlEncode(JSON.stringify(p))}`;
