@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCode, InterruptedError } from './core/errors.js';
-import { exitQuietlyOnEpipe, prescanGlobals, processIo, reportFailure } from './runtime.js';
+import { exitQuietlyOnEpipe, prescanGlobals, processIo, protectDashedOperands, reportFailure } from './runtime.js';
 import { COMMANDS } from './commands/registry.js';
 import { Ctx, loadChalk, type Io } from './ui/context.js';
 import pkg from '../package.json' with { type: 'json' };
@@ -17,7 +17,8 @@ export interface MainOptions {
  * Runs the CLI in-process and resolves to the exit code. Never exits the process: that is `run`'s
  * job, so tests can call `main(argv)` and inspect what was written.
  */
-export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+export async function main(rawArgv: string[], options: MainOptions = {}): Promise<number> {
+  const argv = protectDashedOperands(rawArgv);
   const io = processIo(options.io);
   const signal = options.signal ?? new AbortController().signal;
   const ctx = new Ctx(io, signal, prescanGlobals(argv));

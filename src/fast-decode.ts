@@ -1,5 +1,5 @@
 import { fastPath } from './commands/decode-action.js';
-import { exitQuietlyOnEpipe, prescanGlobals, processIo, reportFailure } from './runtime.js';
+import { exitQuietlyOnEpipe, prescanGlobals, processIo, protectDashedOperands, reportFailure } from './runtime.js';
 import { Ctx, loadChalk } from './ui/context.js';
 
 /**
@@ -9,7 +9,8 @@ import { Ctx, loadChalk } from './ui/context.js';
  * declines — returning false — any argv it does not recognise (help, --batch, unknown options),
  * which then goes through the full CLI.
  */
-export async function runFastDecode(argv: string[]): Promise<boolean> {
+export async function runFastDecode(rawArgv: string[]): Promise<boolean> {
+  const argv = protectDashedOperands(rawArgv);
   if (argv.includes('--batch')) return false;
   const signal = new AbortController().signal;
   const ctx = new Ctx(processIo(), signal, prescanGlobals(argv));

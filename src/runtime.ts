@@ -35,6 +35,21 @@ export function exitQuietlyOnEpipe(): void {
   });
 }
 
+/**
+ * A signed_request's base64url signature starts with '-' one time in 64, and commander would take
+ * such an operand for an unknown option. Tokens of that exact shape (a dash, 20+ base64url
+ * characters, a dot, a base64url payload) are never options: they are moved behind a `--`.
+ */
+const DASHED_SIGNED_REQUEST = /^-[A-Za-z0-9_-]{20,}={0,2}\.[A-Za-z0-9_-]+={0,2}$/;
+
+export function protectDashedOperands(argv: string[]): string[] {
+  const end = argv.indexOf('--');
+  const head = end < 0 ? argv : argv.slice(0, end);
+  if (!head.some((a) => DASHED_SIGNED_REQUEST.test(a))) return argv;
+  const tail = end < 0 ? [] : argv.slice(end + 1);
+  return [...head.filter((a) => !DASHED_SIGNED_REQUEST.test(a)), '--', ...head.filter((a) => DASHED_SIGNED_REQUEST.test(a)), ...tail];
+}
+
 /** Global options read straight off argv, so errors before commander parses are still rendered right. */
 export function prescanGlobals(argv: string[]): GlobalOptions {
   const has = (...names: string[]) => argv.some((a) => names.includes(a));

@@ -68,7 +68,8 @@ const GLOBAL_SWITCHES: Record<string, keyof GlobalOptions> = { '--json': 'json',
 /**
  * The start-up fast path (see src/cli.ts): handles the plain, common argv shapes of `fbpay decode`
  * without building the commander tree. Returns undefined for anything else (--help, unknown or
- * repeated options, a second argument, `--`, an option value that looks like an option), which then
+ * repeated options, a second argument, an option value that looks like an option); after `--` every
+ * token is the signed_request operand, which then
  * goes through commander exactly as before. test/facebook/fast-path.test.ts checks both paths agree.
  */
 export function fastPath(ctx: Ctx, argv: string[]): (() => Promise<void>) | undefined {
@@ -77,9 +78,14 @@ export function fastPath(ctx: Ctx, argv: string[]): (() => Promise<void>) | unde
   let seenCommand = false;
   let arg: string | undefined;
   const seen = new Set<string>();
+  let operandsOnly = false;
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i];
-    if (token === '-' || !token.startsWith('-')) {
+    if (token === '--' && seenCommand && !operandsOnly) {
+      operandsOnly = true;
+      continue;
+    }
+    if (operandsOnly || token === '-' || !token.startsWith('-')) {
       if (!seenCommand && token === 'decode') seenCommand = true;
       else if (seenCommand && arg === undefined) arg = token;
       else return undefined;

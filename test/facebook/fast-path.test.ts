@@ -14,8 +14,18 @@ const NOW = '1700000000';
 const good = signSignedRequest({ algorithm: 'HMAC-SHA256', issued_at: 1_699_999_990, purchase_token: 't', product_id: 'p', payment_id: '1' }, SECRET);
 const bad = signSignedRequest({ algorithm: 'HMAC-SHA256', issued_at: 1_699_999_990, user_id: '1' }, 'other');
 const cwd = mkdtempSync(join(tmpdir(), 'fbpay-fast-'));
+// One signature in 64 starts with '-': such a signed_request must still be read as the operand.
+const dashed = (() => {
+  for (let i = 0; ; i++) {
+    const sr = signSignedRequest({ algorithm: 'HMAC-SHA256', issued_at: 1_699_999_990, user_id: String(i) }, SECRET);
+    if (sr.startsWith('-')) return sr;
+  }
+})();
 
 const cases: Array<{ argv: string[]; env?: Record<string, string>; stdin?: string }> = [
+  { argv: ['decode', dashed, '--secret', SECRET, '--now', NOW, '--json'] },
+  { argv: ['decode', '--secret', SECRET, dashed, '--now', NOW] },
+  { argv: ['decode', '--secret', SECRET, '--now', NOW, '--', dashed] },
   { argv: ['decode', good, '--secret', SECRET, '--now', NOW] },
   { argv: ['decode', good, `--secret=${SECRET}`, `--now=${NOW}`, '--json'] },
   { argv: ['--json', 'decode', bad, '--secret', SECRET, '--now', NOW] },
@@ -39,6 +49,13 @@ const cases: Array<{ argv: string[]; env?: Record<string, string>; stdin?: strin
 ];
 
 describe('decode fast path = commander path', () => {
+  it('a signed_request whose signature starts with "-" is the operand, not an unknown option', async () => {
+    for (const env of [{}, { FBPAY_NO_FAST_PATH: '1' }]) {
+      const r = await runCli(['decode', dashed, '--secret', SECRET, '--now', NOW, '--json'], { env, cwd });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).valid).toBe(true);
+    }
+  });
   for (const c of cases) {
     it(c.argv.map((a) => (a.length > 24 ? a.slice(0, 8) + '…' : a)).join(' '), async () => {
       const fast = await runCli(c.argv, { env: c.env, stdin: c.stdin, cwd });
@@ -58,7 +75,9 @@ describe('decode fast path = commander path', () => {
     expect(takes(['decode', good, '--secret'])).toBe(false);
     expect(takes(['decode', good, '--secret', '--json'])).toBe(false);
     expect(takes(['decode', good, '--json', '--json'])).toBe(false);
-    expect(takes(['decode', '--', good])).toBe(false);
+    // After `--` the one operand is the signed_request (how a signature starting with '-' is passed).
+    expect(takes(['decode', '--', good])).toBe(true);
+    expect(takes(['decode', '--', good, 'extra'])).toBe(false);
     expect(takes(['sign', '--preset', 'login'])).toBe(false);
   });
 });
