@@ -172,20 +172,32 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * timer, cleared on completion (undici's own long timers outlive the request and would pile up as
  * old-generation garbage at high counts). To abort everything in flight, destroy the dispatcher.
  */
-/** A replay sends the same URL thousands of times: parse it once. */
-let lastUrl: [string, URL] | undefined;
+/** A replay sends the same URL thousands of times: parse it (and read its parts) once. */
+interface ParsedUrl {
+  raw: string | URL;
+  href: string;
+  origin: string;
+  path: string;
+}
+let lastUrl: ParsedUrl | undefined;
+
+function parsedUrl(raw: string | URL): ParsedUrl {
+  if (lastUrl?.raw === raw) return lastUrl;
+  const u = typeof raw === 'string' ? new URL(raw) : raw;
+  return (lastUrl = { raw, href: u.href, origin: u.origin, path: u.pathname + u.search });
+}
 
 export function dispatchRequest(req: Omit<HttpRequest, 'signal' | 'dispatcher'> & { dispatcher: Dispatcher }): Promise<HttpResponse> {
   const timeoutMs = req.timeoutMs ?? 10_000;
   const max = req.maxResponseBytes ?? 4 * 1024 * 1024;
-  let u: URL;
+  let u: ParsedUrl;
   try {
-    u = typeof req.url !== 'string' ? req.url : lastUrl?.[0] === req.url ? lastUrl[1] : (lastUrl = [req.url, new URL(req.url)])[1];
+    u = parsedUrl(req.url);
   } catch (e) {
     return Promise.reject(networkError(Object.assign(new Error(String(e)), { code: 'ERR_INVALID_URL' }), String(req.url), timeoutMs));
   }
   const url = u.href;
-  const path = u.pathname + u.search;
+  const path = u.path;
   const started = performance.now();
   return new Promise<HttpResponse>((resolve, reject) => {
     let status = 0;
@@ -229,13 +241,9 @@ export function dispatchRequest(req: Omit<HttpRequest, 'signal' | 'dispatcher'> 
           },
           onComplete() {
             clearTimeout(timer);
-            const headers: Record<string, string> = {};
-            for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-              const k = rawHeaders[i].toString('latin1').toLowerCase();
-              const v = rawHeaders[i + 1].toString('latin1');
-              headers[k] = k in headers ? `${headers[k]}, ${v}` : v;
-            }
-            resolve({ status, headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), truncated, latencyMs: performance.now() - started });
+            const latencyMs = performance.now() - started;
+            const raw = rawHeaders;
+            resolve({ status, headers: decodeRawHeaders(raw), body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), truncated, latencyMs });
           },
           onError: fail,
         } as unknown as Dispatcher.DispatchHandler,
@@ -244,4 +252,15 @@ export function dispatchRequest(req: Omit<HttpRequest, 'signal' | 'dispatcher'> 
       fail(e);
     }
   });
+}
+
+/** undici's raw [name, value, …] header buffers as a record: lower-case names, repeats joined with ", ". */
+function decodeRawHeaders(raw: Buffer[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const k = raw[i].toString('latin1').toLowerCase();
+    const v = raw[i + 1].toString('latin1');
+    headers[k] = k in headers ? `${headers[k]}, ${v}` : v;
+  }
+  return headers;
 }

@@ -130,7 +130,8 @@ async function planInputs(ctx: Ctx, inputs: string[], opts: ReplayOptions): Prom
   let library: import('../../providers/fixtures.js').FixtureLibrary | undefined;
   let renderer: typeof import('../../core/fixtures/render.js') | undefined;
   const sets = opts.set;
-  const env = ctx.io.env;
+  // A snapshot: process.env is read through the OS on every access, once per delivery otherwise.
+  const env = { ...ctx.io.env };
   // The Graph payment object is only rendered when it will be seeded (--graph-url): it costs
   // three times the body at high --count.
   const keepPayment = Boolean(opts.graphUrl);

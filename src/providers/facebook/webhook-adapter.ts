@@ -74,11 +74,12 @@ export function createReplayAdapter(opts: AdapterOptions): ReplayAdapter {
 
   return {
     provider: 'facebook',
-    async build(input, ctx: BuildContext): Promise<OutgoingDelivery> {
+    // Synchronous unless a payment is seeded first: no promise per delivery at high --count.
+    build(input, ctx: BuildContext): OutgoingDelivery | Promise<OutgoingDelivery> {
       if ('captured' in input && input.captured) return buildCaptured(input, ctx, signHeaders);
       const fx = input as RenderedFixture;
       if (fx.provider !== 'facebook') throw new UsageError('wrong_provider', `fixture ${fx.name} is a ${fx.provider} fixture, not facebook`, { hint: `use --provider ${fx.provider}` });
-      if (opts.graphUrl && fx.payment) await seed(fx.payment);
+      if (opts.graphUrl && fx.payment) return seed(fx.payment).then(() => buildFixture(fx, ctx, secret, signHeaders));
       return buildFixture(fx, ctx, secret, signHeaders);
     },
     judge(res: HttpResponse, delivery: OutgoingDelivery, expect: ExpectSpec): ReplyVerdict | undefined {

@@ -200,7 +200,7 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
       const res = last.res;
       result.status = res.status;
       result.latencyMs = res.latencyMs;
-      result.response = res.body.subarray(0, RESPONSE_PREVIEW).toString('utf8');
+      result.response = res.body.toString('utf8', 0, RESPONSE_PREVIEW);
       statusCounts.set(res.status, (statusCounts.get(res.status) ?? 0) + 1);
       hist.recordValue(Math.max(1, Math.round(res.latencyMs * 1000)));
       const verdict = adapter.judge?.(res, d, expect) ?? checkExpect(res.status, res.body, expect);
@@ -238,7 +238,8 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
       if (input === undefined) return;
       let d: OutgoingDelivery;
       try {
-        d = await adapter.build(input, { target: opts.target, now, tamper: opts.tamper });
+        const built = adapter.build(input, { target: opts.target, now, tamper: opts.tamper });
+        d = built instanceof Promise ? await built : built;
       } catch (e) {
         sourceError ??= e;
         return;
