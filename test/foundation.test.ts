@@ -126,3 +126,17 @@ describe('config file secrets and git', () => {
     expect(r.stderr).not.toMatch(/git would commit/);
   });
 });
+
+describe('tables', () => {
+  it('pads columns to terminal width: wide CJK characters count two, ANSI colour codes nothing', async () => {
+    const { renderTable } = await import('../src/ui/table.js');
+    const out = renderTable(['name', 'x'], [['系统繁忙', '1'], ['\x1b[31mbusy\x1b[39m', '2'], ['ok', '3']]).split('\n');
+    // "系统繁忙" is 8 columns wide: every second column starts at column 10.
+    const plain = out.map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''));
+    expect(plain[0]).toBe('name      x');
+    expect(plain[2]).toBe('系统繁忙  1');
+    expect(plain[3]).toBe('busy      2');
+    expect(plain[4]).toBe('ok        3');
+    expect(plain[1]).toBe('────────  ─');
+  });
+});
