@@ -57,8 +57,10 @@ async function runBatch(ctx: Ctx, arg: string | undefined, opts: DecodeCommandOp
     },
     { secret, now: opts.now, maxAge: opts.maxAge, verify: opts.verify, signal: ctx.signal, toLine: decodeNdjsonLine },
   );
-  if (ctx.signal.aborted) throw new InterruptedError();
-  ctx.info(`${summary.lines} line(s): ${summary.valid} valid, ${summary.invalid} invalid, ${summary.malformed} malformed${opts.verify ? '' : ' (NOT VERIFIED: --no-verify)'}`);
+  const counts = `${summary.lines} line(s): ${summary.valid} valid, ${summary.invalid} invalid, ${summary.malformed} malformed`;
+  // Ctrl-C: every line read so far has its result on stdout; say how far it got.
+  if (ctx.signal.aborted) throw new InterruptedError(`interrupted after ${counts}`, { hint: 'the results above are complete for those lines' });
+  ctx.info(`${counts}${opts.verify ? '' : ' (NOT VERIFIED: --no-verify)'}`);
   if (summary.parsed === 0) ctx.exitCode = ExitCode.usage;
   else if (summary.invalid > 0 || summary.malformed > 0) ctx.exitCode = ExitCode.failed;
 }

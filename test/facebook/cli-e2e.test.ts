@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBin } from '../helpers/cli.js';
+import { runBin, startBin } from '../helpers/cli.js';
 import { signSignedRequest } from '../../src/core/facebook/signed-request.js';
 
 // End-to-end: the real binary (bin/fbpay.js → dist/), CI=true, no TTY. `npm test` builds first.
@@ -185,6 +185,14 @@ describe('fbpay decode --batch (binary)', () => {
     const e = await bin(['decode', '--batch', '--secret', SECRET], { stdin: '' });
     expect(e.code).toBe(2);
     expect(e.stderr).toMatch(/no signed_request lines/);
+  });
+  it('Ctrl-C while stdin is still open: exit 130, the results so far, and how far it got', async () => {
+    const p = startBin(['decode', '--batch', '--secret', SECRET, '--now', String(NOW)]);
+    p.child.stdin.write(`${valid}\n${tampered}\n${other}\n`);
+    await p.waitFor(/"line":3/);
+    expect(await p.stop('SIGINT')).toBe(130);
+    expect(p.stdout.trim().split('\n')).toHaveLength(3);
+    expect(p.stderr).toMatch(/interrupted after 3 line\(s\): 2 valid, 1 invalid, 0 malformed/);
   });
   it('missing secret is exit 2 before reading anything', async () => {
     const r = await bin(['decode', '--batch'], { stdin: valid });

@@ -75,8 +75,8 @@ export async function decodeBatch(input: AsyncIterable<Buffer | string>, sink: B
     malformedDoc(line, `line is longer than ${maxLine} bytes`, 'a signed_request is a few hundred bytes: is this the right file?');
   };
 
-  for await (const chunk of input) {
-    if (opts.signal?.aborted) break;
+  /** Splits a chunk into lines, carrying a partial last line to the next chunk. */
+  const consume = (chunk: Buffer | string) => {
     const s = typeof chunk === 'string' ? chunk : chunk.toString('latin1');
     let start = 0;
     for (;;) {
@@ -104,9 +104,38 @@ export async function decodeBatch(input: AsyncIterable<Buffer | string>, sink: B
         overlong = true;
       }
     }
-    // A short chunk means input is trickling in (a pipe, a terminal): answer what was read now, rather
-    // than hold it (and lose it on Ctrl-C). Full 64 KiB chunks (files, fast pipes) keep batching.
-    if (out.length >= FLUSH_AT || s.length < FLUSH_AT) await flush();
+  };
+
+  // Ctrl-C must not wait for the next chunk (stdin may be an idle terminal or pipe): each read races
+  // the abort, and the input is released at once.
+  const signal = opts.signal;
+  const iterator = input[Symbol.asyncIterator]();
+  const abortedRead = signal
+    ? new Promise<IteratorResult<Buffer | string>>((resolve) => {
+        const done = () => resolve({ done: true, value: undefined });
+        if (signal.aborted) done();
+        else signal.addEventListener('abort', done, { once: true });
+      })
+    : undefined;
+  const release = () => void Promise.resolve(iterator.return?.()).catch(() => undefined);
+  try {
+    for (;;) {
+      const next = abortedRead ? await Promise.race([iterator.next(), abortedRead]) : await iterator.next();
+      if (next.done || signal?.aborted) break;
+      consume(next.value);
+      // A short chunk means input is trickling in (a pipe, a terminal): answer what was read now, rather
+      // than hold it (and lose it on Ctrl-C). Full 64 KiB chunks (files, fast pipes) keep batching.
+      if (out.length >= FLUSH_AT || next.value.length < FLUSH_AT) await flush();
+    }
+  } catch (e) {
+    release();
+    throw e;
+  }
+  if (signal?.aborted) {
+    // An unfinished last line is dropped: the results written are those of whole lines.
+    release();
+    await flush();
+    return summary;
   }
   if (overlong) overlongDoc();
   else if (carry.length > 0) handle(carry);
