@@ -139,4 +139,23 @@ describe('tables', () => {
     expect(plain[4]).toBe('ok        3');
     expect(plain[1]).toBe('────────  ─');
   });
+  it('ellipsize: cuts to the width, between whole characters, never through a surrogate pair', async () => {
+    const { ellipsize, displayWidth } = await import('../src/core/text.js');
+    expect(ellipsize('short', 10)).toBe('short');
+    expect(ellipsize('Midas 营销活动赠送 gift', 12)).toBe('Midas 营销…');
+    expect(displayWidth(ellipsize('Midas 营销活动赠送 gift', 12))).toBeLessThanOrEqual(12);
+    expect(ellipsize('ok 👍🏽👍🏽👍🏽', 6)).toBe('ok 👍🏽…');
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), fc.integer({ min: 1, max: 80 }), (text, columns) => {
+        const out = ellipsize(text, columns);
+        if (displayWidth(text) <= columns) return out === text;
+        expect(out.endsWith('…')).toBe(true);
+        expect(displayWidth(out)).toBeLessThanOrEqual(columns);
+        expect(text.startsWith(out.slice(0, -1))).toBe(true);
+        expect(out).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+        return true;
+      }),
+    );
+  });
 });

@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { intOption, parseOptions } from '../options.js';
 import { redact } from '../../core/mask.js';
 import type { Ctx } from '../../ui/context.js';
+import { ellipsize } from '../../core/text.js';
 
 export const webhookChallengeOptionsSchema = z.object({
   to: z.string().check(z.minLength(1)),
@@ -52,7 +53,7 @@ export function webhookChallengeCommand(ctx: Ctx): Command {
 /** 200 with exactly the challenge as the body, or a one-line account of what came back instead. */
 export function judgeChallenge(status: number, body: string, challenge: string): { ok: boolean; reason?: string } {
   if (status === 200 && body === challenge) return { ok: true };
-  const shown = JSON.stringify(body.length > 80 ? body.slice(0, 80) + '…' : body);
+  const shown = JSON.stringify(ellipsize(body, 81));
   if (status !== 200) return { ok: false, reason: `status ${status} (expected 200 with the challenge); body ${shown}` };
   if (body.trim() === challenge) return { ok: false, reason: `200 but the body has extra whitespace around the challenge: ${shown}; echo hub.challenge exactly` };
   if (body.includes(challenge)) return { ok: false, reason: `200 but the body wraps the challenge (${shown}); reply with the bare hub.challenge value, not JSON or HTML` };

@@ -12,6 +12,7 @@ import { generateTestKeyPair } from '../../core/paypal/test-cert.js';
 import { verifyPaypalWebhook } from '../../core/paypal/verify.js';
 import { httpRequest } from '../../transport/http.js';
 import type { DemoServices, ReceiverLedger } from './services.js';
+import { ellipsize } from '../../core/text.js';
 
 /**
  * The sections of `fbpay demo`. Each one drives the real pieces (the core functions, the CLI
@@ -119,7 +120,7 @@ async function call(env: DemoEnv, method: 'GET' | 'POST', url: string, body?: un
   return { status: res.status, body: parsed };
 }
 
-const short = (s: string, n = 48) => (s.length > n ? `${s.slice(0, n)}…` : s);
+const short = (s: string, n = 48) => ellipsize(s, n + 1);
 const firstLine = (s: string) => s.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
 
 async function ledger(env: DemoEnv): Promise<ReceiverLedger> {

@@ -3,11 +3,12 @@ import type { RenderedFixture } from '../../../core/fixtures/schema.js';
 import type { HttpResponse } from '../../../transport/http.js';
 import type { OutgoingDelivery } from '../adapter.js';
 import type { CheckDeps, CheckResult } from './types.js';
+import { ellipsize } from '../../../core/text.js';
 
 /** The reply's first line, printable and short: what `webhook check` shows under "what came back". */
 export function replySnippet(body: Buffer, max = 60): string {
   const line = body.toString('utf8').split(/\r?\n/)[0] ?? '';
-  const cut = line.length > max ? line.slice(0, max) + '…' : line;
+  const cut = ellipsize(line, max + 1);
   return cut.replace(/[^\x20-\x7e\u00a0-\uffff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
