@@ -158,4 +158,24 @@ describe('tables', () => {
       }),
     );
   });
+  it('on a narrow terminal the last column is cut to fit, keeping its colour; never below 16 columns; piped output is never cut', async () => {
+    const { renderTable } = await import('../src/ui/table.js');
+    const { displayWidth } = await import('../src/core/text.js');
+    const why = 'Facebook only subscribes an endpoint that answers the GET with exactly the challenge';
+    const rows = [['handshake', '\x1b[2m' + why + '\x1b[22m']];
+    const full = renderTable(['check', 'why it matters'], rows);
+    expect(full).toContain(why);
+    const cut = renderTable(['check', 'why it matters'], rows, { width: 60 }).split('\n');
+    for (const l of cut) expect(displayWidth(l)).toBeLessThanOrEqual(60);
+    expect(cut[2]).toMatch(/^handshake  \x1b\[2mFacebook only subscribes .*…\x1b\[22m$/);
+    const narrow = renderTable(['check', 'why it matters'], rows, { width: 20 }).split('\n');
+    expect(displayWidth(narrow[2])).toBe('handshake  '.length + 16);
+  });
+  it('Ctx.columns is the terminal width only when stdout is a terminal', async () => {
+    const { Ctx } = await import('../src/ui/context.js');
+    const io = (stdout: { isTTY?: boolean; columns?: number }) => ({ stdout: { write: () => true, ...stdout }, stderr: { write: () => true }, stdin: process.stdin, env: {}, cwd: '/' });
+    expect(new Ctx(io({ isTTY: true, columns: 100 }), new AbortController().signal).columns).toBe(100);
+    expect(new Ctx(io({ columns: 100 }), new AbortController().signal).columns).toBeUndefined();
+    expect(new Ctx(io({ isTTY: true }), new AbortController().signal).columns).toBeUndefined();
+  });
 });

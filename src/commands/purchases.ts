@@ -57,6 +57,7 @@ Examples:
             String(p.developer_payload ?? ''),
             ...(o.consumeAll ? [consumed[i]?.success ? ctx.chalk.green('yes') : ctx.chalk.red(`no: ${consumed[i]?.error?.message ?? ''}`)] : []),
           ]),
+          { width: ctx.columns },
         ),
       );
       if (!o.consumeAll) ctx.info(ctx.chalk.dim(`${purchases.length} unconsumed: buying these products again fails with 1383001 until each is consumed (--consume-all)`));

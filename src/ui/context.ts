@@ -21,7 +21,7 @@ const plainChalk: ChalkInstance = new Proxy((() => undefined) as unknown as Chal
 
 /** Where a command reads and writes. Real process streams in the binary; captured buffers in tests. */
 export interface Io {
-  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   stderr: { write(s: string): unknown; isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
@@ -62,6 +62,12 @@ export class Ctx {
   get interactive(): boolean {
     const ci = this.io.env.CI;
     return Boolean(this.io.stdin.isTTY && this.io.stderr.isTTY) && !(ci && ci !== 'false' && ci !== '0') && !this.opts.json;
+  }
+
+  /** The terminal's width when stdout is one; undefined when output is piped or captured (nothing is cut then). */
+  get columns(): number | undefined {
+    const { isTTY, columns } = this.io.stdout;
+    return isTTY && columns && columns > 0 ? columns : undefined;
   }
 
   /** 0 (no colour) to 3 (truecolor): --no-color, NO_COLOR, --json, FORCE_COLOR and whether stdout is a terminal. */

@@ -19,6 +19,7 @@ export function configShowCommand(ctx: Ctx): Command {
         renderTable(
           ['setting', 'env', 'value', 'source'],
           rows.map((r) => [r.name, r.env, r.value ?? ctx.chalk.dim('(not set)'), r.origin && r.source !== 'env' ? `${r.source}: ${r.origin}` : r.source]),
+          { width: ctx.columns },
         ),
       );
     });

@@ -21,19 +21,23 @@ export function renderPayment(ctx: Ctx, p: Payment, v: PaymentVerdict): string {
       ? renderTable(
           ['type', 'status', 'amount', 'currency', 'updated'],
           actions.map((a) => [a.type, a.status, a.amount ?? '', a.currency ?? '', a.time_updated ?? a.time_created ?? '']),
+          { width: ctx.columns },
         )
       : c.dim('(no actions)'),
   );
   if (p.items?.length) {
     lines.push('');
-    lines.push(renderTable(['item', 'product', 'quantity'], p.items.map((i) => [i.type ?? '', i.product ?? '', i.quantity === undefined ? '' : String(i.quantity)])));
+    lines.push(
+      renderTable(['item', 'product', 'quantity'], p.items.map((i) => [i.type ?? '', i.product ?? '', i.quantity === undefined ? '' : String(i.quantity)]), { width: ctx.columns }),
+    );
   }
   if (p.disputes?.length) {
     lines.push('');
     lines.push(
       renderTable(
         ['dispute', 'reason', 'created', 'comment'],
-        p.disputes.map((d) => [d.status === 'pending' ? c.yellow(d.status) : d.status, d.reason ?? '', d.time_created ?? '', (d.user_comment ?? '').slice(0, 60)]),
+        p.disputes.map((d) => [d.status === 'pending' ? c.yellow(d.status) : d.status, d.reason ?? '', d.time_created ?? '', d.user_comment ?? '']),
+        { width: ctx.columns },
       ),
     );
   }
