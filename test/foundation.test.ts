@@ -130,7 +130,7 @@ describe('config file secrets and git', () => {
 describe('tables', () => {
   it('pads columns to terminal width: wide CJK characters count two, ANSI colour codes nothing', async () => {
     const { renderTable } = await import('../src/ui/table.js');
-    const out = renderTable(['name', 'x'], [['系统繁忙', '1'], ['\x1b[31mbusy\x1b[39m', '2'], ['ok', '3']]).split('\n');
+    const out = (await renderTable(['name', 'x'], [['系统繁忙', '1'], ['\x1b[31mbusy\x1b[39m', '2'], ['ok', '3']])).split('\n');
     // "系统繁忙" is 8 columns wide: every second column starts at column 10.
     const plain = out.map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''));
     expect(plain[0]).toBe('name      x');
@@ -139,37 +139,26 @@ describe('tables', () => {
     expect(plain[4]).toBe('ok        3');
     expect(plain[1]).toBe('────────  ─');
   });
-  it('ellipsize: cuts to the width, between whole characters, never through a surrogate pair', async () => {
-    const { ellipsize, displayWidth } = await import('../src/core/text.js');
-    expect(ellipsize('short', 10)).toBe('short');
-    expect(ellipsize('Midas 营销活动赠送 gift', 12)).toBe('Midas 营销…');
-    expect(displayWidth(ellipsize('Midas 营销活动赠送 gift', 12))).toBeLessThanOrEqual(12);
-    expect(ellipsize('ok 👍🏽👍🏽👍🏽', 6)).toBe('ok 👍🏽…');
-    const fc = (await import('fast-check')).default;
-    fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), fc.integer({ min: 1, max: 80 }), (text, columns) => {
-        const out = ellipsize(text, columns);
-        if (displayWidth(text) <= columns) return out === text;
-        expect(out.endsWith('…')).toBe(true);
-        expect(displayWidth(out)).toBeLessThanOrEqual(columns);
-        expect(text.startsWith(out.slice(0, -1))).toBe(true);
-        expect(out).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
-        return true;
-      }),
-    );
-  });
   it('on a narrow terminal the last column is cut to fit, keeping its colour; never below 16 columns; piped output is never cut', async () => {
     const { renderTable } = await import('../src/ui/table.js');
-    const { displayWidth } = await import('../src/core/text.js');
     const why = 'Facebook only subscribes an endpoint that answers the GET with exactly the challenge';
     const rows = [['handshake', '\x1b[2m' + why + '\x1b[22m']];
-    const full = renderTable(['check', 'why it matters'], rows);
-    expect(full).toContain(why);
-    const cut = renderTable(['check', 'why it matters'], rows, { width: 60 }).split('\n');
-    for (const l of cut) expect(displayWidth(l)).toBeLessThanOrEqual(60);
+    const visible = (l: string) => l.replace(/\x1b\[[0-9;]*m/g, '').length;
+    expect(await renderTable(['check', 'why it matters'], rows)).toContain(why);
+    const cut = (await renderTable(['check', 'why it matters'], rows, { width: 60 })).split('\n');
+    for (const l of cut) expect(visible(l)).toBeLessThanOrEqual(60);
     expect(cut[2]).toMatch(/^handshake  \x1b\[2mFacebook only subscribes .*…\x1b\[22m$/);
-    const narrow = renderTable(['check', 'why it matters'], rows, { width: 20 }).split('\n');
-    expect(displayWidth(narrow[2])).toBe('handshake  '.length + 16);
+    const narrow = (await renderTable(['check', 'why it matters'], rows, { width: 20 })).split('\n');
+    expect(visible(narrow[2])).toBe('handshake  '.length + 16);
+  });
+  it('a wide last column is cut by terminal columns, between whole characters', async () => {
+    const { renderTable } = await import('../src/ui/table.js');
+    const out = (await renderTable(['code', 'name'], [['midas:1', '系统繁忙 (system busy) 👍🏽👍🏽 and more words here']], { width: 30 })).split('\n');
+    // 'midas:1  ' takes 9 columns, leaving 21: 20 for text (系统繁忙 is 8 of them) and 1 for the "…".
+    expect(out[2]).toBe('midas:1  系统繁忙 (system bus…');
+    const emoji = (await renderTable(['code', 'name'], [['midas:1', '系统繁忙 👍🏽👍🏽 and more']], { width: 9 + 16 })).split('\n');
+    // 16 columns: 系统繁忙 8, space 1, each 👍🏽 (one grapheme) 2, space 1, "a" 1 = 15, and 1 for the "…".
+    expect(emoji[2]).toBe('midas:1  系统繁忙 👍🏽👍🏽 a…');
   });
   it('Ctx.columns is the terminal width only when stdout is a terminal', async () => {
     const { Ctx } = await import('../src/ui/context.js');
@@ -177,5 +166,25 @@ describe('tables', () => {
     expect(new Ctx(io({ isTTY: true, columns: 100 }), new AbortController().signal).columns).toBe(100);
     expect(new Ctx(io({ columns: 100 }), new AbortController().signal).columns).toBeUndefined();
     expect(new Ctx(io({ isTTY: true }), new AbortController().signal).columns).toBeUndefined();
+  });
+  it('ellipsize: at most max characters, never through a surrogate pair', async () => {
+    const { ellipsize } = await import('../src/core/text.js');
+    expect(ellipsize('short', 10)).toBe('short');
+    expect(ellipsize('abcdefghij', 5)).toBe('abcd…');
+    expect(ellipsize('ok 👍👍👍', 5)).toBe('ok 👍…');
+    expect(ellipsize('👍👍👍', 3)).toBe('👍👍👍');
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), fc.integer({ min: 1, max: 80 }), (text, max) => {
+        const out = ellipsize(text, max);
+        const n = [...text].length;
+        if (n <= max) return out === text;
+        expect(out.endsWith('…')).toBe(true);
+        expect([...out]).toHaveLength(max);
+        expect(text.startsWith(out.slice(0, -1))).toBe(true);
+        expect(out).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+        return true;
+      }),
+    );
   });
 });

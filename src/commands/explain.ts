@@ -20,7 +20,7 @@ Examples:
       const { explainCode, EXPLAIN_ENTRIES } = await import('../core/explain/lookup.js');
       if (code === undefined) {
         if (ctx.opts.json) return ctx.json({ codes: EXPLAIN_ENTRIES });
-        ctx.out(renderTable(['code', 'family', 'name'], EXPLAIN_ENTRIES.map((e) => [e.code, e.family, e.name]), { width: ctx.columns }));
+        ctx.out(await renderTable(['code', 'family', 'name'], EXPLAIN_ENTRIES.map((e) => [e.code, e.family, e.name]), { width: ctx.columns }));
         return;
       }
       const r = explainCode(code);

@@ -47,7 +47,7 @@ Examples:
       }
       const when = (t: unknown) => (typeof t === 'number' ? new Date(t * 1000).toISOString().replace('.000Z', 'Z') : '');
       ctx.out(
-        renderTable(
+        await renderTable(
           ['purchase_token', 'product_id', 'payment_id', 'purchase_time', 'developer_payload', ...(o.consumeAll ? ['consumed'] : [])],
           purchases.map((p, i) => [
             p.purchase_token,

@@ -1,24 +1,22 @@
-import stringWidth from 'string-width';
-
-/** Terminal columns a string takes: ANSI colour codes count nothing, East Asian wide characters two. */
-export const displayWidth = (text: string): number => stringWidth(text);
-
-let graphemes: Intl.Segmenter | undefined;
-
 /**
- * `text` cut to at most `columns` terminal columns, the cut marked with "…" (which takes one of
- * them). It cuts between whole characters as a reader sees them (grapheme clusters: an emoji, a
- * letter with its accent, a CJK character counted two wide), never through a surrogate pair.
+ * `text` cut to at most `max` characters, the cut marked with "…" (one of them). Characters are
+ * code points: a cut never splits a surrogate pair (half an emoji printed as �). For terminal
+ * columns (CJK characters are two wide) see renderTable in src/ui/table.ts.
  */
-export function ellipsize(text: string, columns: number): string {
-  if (text.length <= columns / 2 || stringWidth(text) <= columns) return text;
+export function ellipsize(text: string, max: number): string {
+  if (text.length <= max) return text;
   let out = '';
-  let width = 0;
-  for (const { segment } of (graphemes ??= new Intl.Segmenter()).segment(text)) {
-    const w = stringWidth(segment);
-    if (width + w > columns - 1) break;
-    out += segment;
-    width += w;
+  let n = 0;
+  for (const ch of text) {
+    if (++n > max) return `${trimPartial(out)}…`;
+    out += ch;
   }
-  return `${out}…`;
+  return text;
+}
+
+/** Drops the last code point so the "…" fits; what remains is whole code points. */
+function trimPartial(s: string): string {
+  const last = s.codePointAt(s.length - 1);
+  const isLowSurrogate = last !== undefined && last >= 0xdc00 && last <= 0xdfff && s.length >= 2;
+  return s.slice(0, isLowSurrogate ? -2 : -1);
 }

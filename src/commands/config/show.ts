@@ -7,7 +7,7 @@ export function configShowCommand(ctx: Ctx): Command {
   return new Command('show')
     .description('print each resolved setting with its source; secrets masked')
     .addHelpText('after', '\nExamples:\n  $ fbpay config show\n  $ fbpay config show --profile staging --json')
-    .action(() => {
+    .action(async () => {
       const config = ctx.loadConfig();
       const rows = describeSettings({ env: ctx.io.env, config, profile: ctx.opts.profile });
       if (ctx.opts.json) {
@@ -16,7 +16,7 @@ export function configShowCommand(ctx: Ctx): Command {
       }
       ctx.out(`config file: ${config?.path ?? '(none)'}${ctx.opts.profile ? `  profile: ${ctx.opts.profile}` : ''}`);
       ctx.out(
-        renderTable(
+        await renderTable(
           ['setting', 'env', 'value', 'source'],
           rows.map((r) => [r.name, r.env, r.value ?? ctx.chalk.dim('(not set)'), r.origin && r.source !== 'env' ? `${r.source}: ${r.origin}` : r.source]),
           { width: ctx.columns },

@@ -30,6 +30,6 @@ Examples:
       const v = verdict(payment);
       if (ctx.opts.json) return ctx.json({ payment, verdict: { action: v.action, reason: v.reason } });
       const { renderPayment } = await import('./render.js');
-      ctx.out(renderPayment(ctx, payment, v));
+      ctx.out(await renderPayment(ctx, payment, v));
     });
 }

@@ -3,7 +3,7 @@ import { renderTable } from '../../ui/table.js';
 import type { Ctx } from '../../ui/context.js';
 
 /** Human rendering of a payment: summary, actions table, items, disputes, verdict. */
-export function renderPayment(ctx: Ctx, p: Payment, v: PaymentVerdict): string {
+export async function renderPayment(ctx: Ctx, p: Payment, v: PaymentVerdict): Promise<string> {
   const c = ctx.chalk;
   const lines: string[] = [];
   const user = p.user ? `${p.user.name ?? ''}${p.user.id ? ` (${p.user.id})` : ''}`.trim() : '—';
@@ -18,7 +18,7 @@ export function renderPayment(ctx: Ctx, p: Payment, v: PaymentVerdict): string {
   lines.push('');
   lines.push(
     actions.length
-      ? renderTable(
+      ? await renderTable(
           ['type', 'status', 'amount', 'currency', 'updated'],
           actions.map((a) => [a.type, a.status, a.amount ?? '', a.currency ?? '', a.time_updated ?? a.time_created ?? '']),
           { width: ctx.columns },
@@ -28,13 +28,13 @@ export function renderPayment(ctx: Ctx, p: Payment, v: PaymentVerdict): string {
   if (p.items?.length) {
     lines.push('');
     lines.push(
-      renderTable(['item', 'product', 'quantity'], p.items.map((i) => [i.type ?? '', i.product ?? '', i.quantity === undefined ? '' : String(i.quantity)]), { width: ctx.columns }),
+      await renderTable(['item', 'product', 'quantity'], p.items.map((i) => [i.type ?? '', i.product ?? '', i.quantity === undefined ? '' : String(i.quantity)]), { width: ctx.columns }),
     );
   }
   if (p.disputes?.length) {
     lines.push('');
     lines.push(
-      renderTable(
+      await renderTable(
         ['dispute', 'reason', 'created', 'comment'],
         p.disputes.map((d) => [d.status === 'pending' ? c.yellow(d.status) : d.status, d.reason ?? '', d.time_created ?? '', d.user_comment ?? '']),
         { width: ctx.columns },
