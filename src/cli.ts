@@ -76,6 +76,10 @@ function commandName(argv: string[]): string | undefined {
  * commander as usual. FBPAY_NO_FAST_PATH=1 turns it off (tests compare both paths).
  */
 async function fastPath(ctx: Ctx, argv: string[]): Promise<(() => Promise<void>) | undefined> {
+  // `fbpay --version` (scripts run it to check the install) needs no command tree at all.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V') && !ctx.io.env.FBPAY_NO_FAST_PATH) {
+    return async () => void ctx.io.stdout.write(`${VERSION}\n`);
+  }
   const name = commandName(argv);
   if (name === undefined || !Object.hasOwn(COMMANDS, name) || ctx.io.env.FBPAY_NO_FAST_PATH) return undefined;
   const load = COMMANDS[name].fast;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, runBin } from './helpers/cli.js';
@@ -23,10 +23,15 @@ describe('errors and exit codes', () => {
     expect(doc.error.code).toBe('unknown_option');
     expect(doc.error.hint).toBeTruthy();
   });
-  it('--version prints the version and exits 0', async () => {
-    const r = await runCli(['--version']);
-    expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  it('--version prints the version and exits 0, the same with and without the start-up fast path', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    for (const argv of [['--version'], ['-V']]) {
+      const fast = await runCli(argv);
+      const slow = await runCli(argv, { env: { FBPAY_NO_FAST_PATH: '1' } });
+      expect(fast.code).toBe(0);
+      expect(fast.stdout).toBe(`${version}\n`);
+      expect(slow.stdout).toBe(fast.stdout);
+    }
   });
   it('the binary runs and exits 0 on --help', async () => {
     const r = await runBin(['--help']);
