@@ -33,6 +33,11 @@ describe('errors and exit codes', () => {
       expect(slow.stdout).toBe(fast.stdout);
     }
   });
+  it('a bad option value says which values the option accepts', async () => {
+    const r = await runCli(['webhook', 'replay', 'fb-payment-charge', '--to', 'http://127.0.0.1:9/', '--tamper', 'nope', '--secret', 's']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/invalid --tamper: Invalid option: expected one of "body"\|"signature"\|"stale"/);
+  });
   it('the binary runs and exits 0 on --help', async () => {
     const r = await runBin(['--help']);
     expect(r.code).toBe(0);

@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../core/errors.js';
-import { FixtureSchema, type EventFixture, type Fixture, type RenderedFixture } from '../core/fixtures/schema.js';
+import { fixtureSchemaFor, type EventFixture, type Fixture, type RenderedFixture } from '../core/fixtures/schema.js';
+import { validate } from '../core/validate.js';
 import { renderFixture, renderScenario, type RenderOptions } from '../core/fixtures/render.js';
 
 /** The shipped `fixtures/` folder, found by walking up from this module (works from src/ and from dist/). */
@@ -23,11 +24,8 @@ export function parseFixture(text: string, source: string): Fixture {
   } catch (e) {
     throw new UsageError('bad_fixture', `${source} is not valid JSON: ${(e as Error).message}`, { hint: 'a fixture is a JSON file; see `fbpay fixtures show fb-payment-charge --json`' });
   }
-  const r = FixtureSchema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new UsageError('bad_fixture', `${source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`, { hint: 'compare with a built-in fixture: fbpay fixtures show fb-payment-charge' });
-  }
+  const r = validate(fixtureSchemaFor(raw), raw);
+  if (!r.ok) throw new UsageError('bad_fixture', `${source}: ${r.path || '(root)'}: ${r.message}`, { hint: 'compare with a built-in fixture: fbpay fixtures show fb-payment-charge' });
   return r.data;
 }
 

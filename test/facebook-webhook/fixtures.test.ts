@@ -191,4 +191,20 @@ describe('fbpay fixtures list|show', () => {
     writeFileSync(join(dir, 'notjson.json'), '{');
     expect((await runCli(['fixtures', 'show', join(dir, 'notjson.json')])).code).toBe(2);
   });
+  it('a broken fixture names the field and what it accepts, for events and scenarios alike', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fbpay-fx-'));
+    const cases: [object, RegExp][] = [
+      [{ name: 'ok', provider: 'fb', kind: 'payments-update', body: {} }, /: provider: Invalid option: expected one of "facebook"\|"paypal"\|"midas"/],
+      [{ name: 'ok', provider: 'facebook', kind: '', body: {} }, /: kind: Too small: expected string to have >=1 characters/],
+      [{ name: 'ok', provider: 'facebook', kind: 'scenario', steps: [] }, /: steps: Too small: expected array to have >=1 items/],
+      [{ name: 'ok', provider: 'facebook', kind: 'scenario', steps: [{ fixture: 1 }] }, /: steps\.0\.fixture: Invalid input: expected string, received number/],
+      [[], /: \(root\): Invalid input: expected object, received array/],
+    ];
+    for (const [i, [fx, message]] of cases.entries()) {
+      writeFileSync(join(dir, `bad-${i}.json`), JSON.stringify(fx));
+      const r = await runCli(['fixtures', 'show', join(dir, `bad-${i}.json`)]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
 });

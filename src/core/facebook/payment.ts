@@ -1,41 +1,44 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { UsageError } from '../errors.js';
+import { validate } from '../validate.js';
 
 /**
  * The Graph API payment object (`GET /{payment-id}`), validated loosely: the fields fbpay reasons
  * about are typed, everything else Facebook adds is kept as it came.
  */
-const Amount = z.union([z.string(), z.number()]).transform((v) => String(v));
+/** Graph sends ids and amounts as strings, test fixtures sometimes as numbers: kept as strings. */
+const Digits = z.pipe(z.union([z.string(), z.number()]), z.transform((v) => String(v)));
+const text = z.optional(z.string());
 
 export const PaymentActionSchema = z.looseObject({
   type: z.string(),
   status: z.string(),
-  currency: z.string().optional(),
-  amount: Amount.optional(),
-  time_created: z.string().optional(),
-  time_updated: z.string().optional(),
+  currency: text,
+  amount: z.optional(Digits),
+  time_created: text,
+  time_updated: text,
 });
 
 export const PaymentDisputeSchema = z.looseObject({
   status: z.string(),
-  reason: z.string().optional(),
-  user_comment: z.string().optional(),
-  user_email: z.string().optional(),
-  time_created: z.string().optional(),
+  reason: text,
+  user_comment: text,
+  user_email: text,
+  time_created: text,
 });
 
 export const PaymentSchema = z.looseObject({
-  id: z.union([z.string(), z.number()]).transform((v) => String(v)),
-  user: z.looseObject({ id: z.string().optional(), name: z.string().optional() }).optional(),
-  request_id: z.string().optional(),
-  application: z.looseObject({ id: z.string().optional(), name: z.string().optional() }).optional(),
-  actions: z.array(PaymentActionSchema).optional(),
-  items: z.array(z.looseObject({ type: z.string().optional(), product: z.string().optional(), quantity: z.number().optional() })).optional(),
-  country: z.string().optional(),
-  created_time: z.string().optional(),
-  refundable_amount: z.looseObject({ currency: z.string(), amount: Amount }).optional(),
-  disputes: z.array(PaymentDisputeSchema).optional(),
-  test: z.union([z.number(), z.boolean()]).optional(),
+  id: Digits,
+  user: z.optional(z.looseObject({ id: text, name: text })),
+  request_id: text,
+  application: z.optional(z.looseObject({ id: text, name: text })),
+  actions: z.optional(z.array(PaymentActionSchema)),
+  items: z.optional(z.array(z.looseObject({ type: text, product: text, quantity: z.optional(z.number()) }))),
+  country: text,
+  created_time: text,
+  refundable_amount: z.optional(z.looseObject({ currency: z.string(), amount: Digits })),
+  disputes: z.optional(z.array(PaymentDisputeSchema)),
+  test: z.optional(z.union([z.number(), z.boolean()])),
 });
 
 export type PaymentAction = z.infer<typeof PaymentActionSchema>;
@@ -44,10 +47,9 @@ export type Payment = z.infer<typeof PaymentSchema>;
 
 /** Validates a payment object; a malformed one is a UsageError naming the first bad field. */
 export function parsePayment(value: unknown): Payment {
-  const r = PaymentSchema.safeParse(value);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  throw new UsageError('bad_payment', `not a Graph payment object: ${issue.path.join('.') || '(root)'}: ${issue.message}`, {
+  const r = validate(PaymentSchema, value);
+  if (r.ok) return r.data;
+  throw new UsageError('bad_payment', `not a Graph payment object: ${r.path || '(root)'}: ${r.message}`, {
     hint: 'a payment object has at least "id" and usually "actions": [{"type","status","amount","currency"}]',
   });
 }
