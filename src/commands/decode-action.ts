@@ -122,7 +122,7 @@ export function fastPath(ctx: Ctx, argv: string[]): (() => Promise<void>) | unde
       secret: raw['--secret'] as string | undefined,
       verify: raw['--no-verify'] !== true,
       // The same parsers commander uses (decode.ts), loaded only when the flag is given.
-      maxAge: raw['--max-age'] === undefined ? undefined : (await import('./options.js')).intOption('--max-age')(raw['--max-age'] as string),
+      maxAge: raw['--max-age'] === undefined ? undefined : (await import('./option-values.js')).intOption('--max-age')(raw['--max-age'] as string),
       now: raw['--now'] === undefined ? undefined : (await import('../core/parse.js')).parseNow(raw['--now'] as string),
       batch: raw['--batch'] === true,
     };

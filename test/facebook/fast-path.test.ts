@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
@@ -93,4 +93,14 @@ describe('the binary fast lane (dist/fast-decode.js) matches the full CLI', asyn
       expect(fast).toEqual(full);
     });
   }
+});
+
+// The fast lane's start-up budget (bench/cold-start.bench.mjs) holds only while it loads nothing
+// from node_modules: a static import of zod, commander or chalk (directly or through a shared helper)
+// is evaluated before the first line runs.
+it('dist/fast-decode.js statically imports only Node built-ins', () => {
+  const text = readFileSync(new URL('../../dist/fast-decode.js', import.meta.url), 'utf8');
+  const imports = [...text.matchAll(/^import\s[^;]*?from\s*"([^"]+)"/gm)].map((m) => m[1]);
+  expect(imports.length).toBeGreaterThan(0);
+  expect(imports.filter((s) => !s.startsWith('node:'))).toEqual([]);
 });
