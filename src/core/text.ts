@@ -5,18 +5,11 @@
  */
 export function ellipsize(text: string, max: number): string {
   if (text.length <= max) return text;
-  let out = '';
+  let kept = '';
   let n = 0;
   for (const ch of text) {
-    if (++n > max) return `${trimPartial(out)}…`;
-    out += ch;
+    if (++n > max) return `${kept}…`;
+    if (n < max) kept += ch;
   }
   return text;
-}
-
-/** Drops the last code point so the "…" fits; what remains is whole code points. */
-function trimPartial(s: string): string {
-  const last = s.codePointAt(s.length - 1);
-  const isLowSurrogate = last !== undefined && last >= 0xdc00 && last <= 0xdfff && s.length >= 2;
-  return s.slice(0, isLowSurrogate ? -2 : -1);
 }

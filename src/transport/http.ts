@@ -165,13 +165,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/**
- * The lean form of `httpRequest` for high-volume senders (`webhook replay --count`): the same
- * request and response shapes and the same error mapping, but straight on `dispatcher.dispatch`,
- * without a per-request body stream or abort signal. The whole-request timeout is one native
- * timer, cleared on completion (undici's own long timers outlive the request and would pile up as
- * old-generation garbage at high counts). To abort everything in flight, destroy the dispatcher.
- */
 /** A replay sends the same URL thousands of times: parse it (and read its parts) once. */
 interface ParsedUrl {
   raw: string | URL;
@@ -187,6 +180,13 @@ function parsedUrl(raw: string | URL): ParsedUrl {
   return (lastUrl = { raw, href: u.href, origin: u.origin, path: u.pathname + u.search });
 }
 
+/**
+ * The lean form of `httpRequest` for high-volume senders (`webhook replay --count`): the same
+ * request and response shapes and the same error mapping, but straight on `dispatcher.dispatch`,
+ * without a per-request body stream or abort signal. The whole-request timeout is one native
+ * timer, cleared on completion (undici's own long timers outlive the request and would pile up as
+ * old-generation garbage at high counts). To abort everything in flight, destroy the dispatcher.
+ */
 export function dispatchRequest(req: Omit<HttpRequest, 'signal' | 'dispatcher'> & { dispatcher: Dispatcher }): Promise<HttpResponse> {
   const timeoutMs = req.timeoutMs ?? 10_000;
   const max = req.maxResponseBytes ?? 4 * 1024 * 1024;
@@ -196,8 +196,6 @@ export function dispatchRequest(req: Omit<HttpRequest, 'signal' | 'dispatcher'> 
   } catch (e) {
     return Promise.reject(networkError(Object.assign(new Error(String(e)), { code: 'ERR_INVALID_URL' }), String(req.url), timeoutMs));
   }
-  const url = u.href;
-  const path = u.path;
   const started = performance.now();
   return new Promise<HttpResponse>((resolve, reject) => {
     let status = 0;
@@ -213,11 +211,11 @@ export function dispatchRequest(req: Omit<HttpRequest, 'signal' | 'dispatcher'> 
     }, timeoutMs);
     const fail = (e: unknown) => {
       clearTimeout(timer);
-      reject(networkError(timedOut ? Object.assign(new Error('timeout'), { code: 'TimeoutError' }) : e, url, timeoutMs));
+      reject(networkError(timedOut ? Object.assign(new Error('timeout'), { code: 'TimeoutError' }) : e, u.href, timeoutMs));
     };
     try {
       req.dispatcher.dispatch(
-        { origin: u.origin, path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body, headersTimeout: 0, bodyTimeout: 0 },
+        { origin: u.origin, path: u.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body, headersTimeout: 0, bodyTimeout: 0 },
         {
           onConnect(abortRequest: (reason?: Error) => void) {
             abort = abortRequest;
@@ -241,9 +239,7 @@ export function dispatchRequest(req: Omit<HttpRequest, 'signal' | 'dispatcher'> 
           },
           onComplete() {
             clearTimeout(timer);
-            const latencyMs = performance.now() - started;
-            const raw = rawHeaders;
-            resolve({ status, headers: decodeRawHeaders(raw), body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), truncated, latencyMs });
+            resolve({ status, headers: decodeRawHeaders(rawHeaders), body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), truncated, latencyMs: performance.now() - started });
           },
           onError: fail,
         } as unknown as Dispatcher.DispatchHandler,

@@ -2,11 +2,9 @@ import * as z from 'zod/mini';
 import { UsageError } from '../errors.js';
 import { validate } from '../validate.js';
 
-/**
- * The Graph API payment object (`GET /{payment-id}`), validated loosely: the fields fbpay reasons
- * about are typed, everything else Facebook adds is kept as it came.
- */
-/** Graph sends ids and amounts as strings, test fixtures sometimes as numbers: kept as strings. */
+// The Graph API payment object (`GET /{payment-id}`), validated loosely: the fields fbpay reasons
+// about are typed, everything else Facebook adds is kept as it came. Graph sends ids and amounts as
+// strings, test fixtures sometimes as numbers: both are kept as strings.
 const Digits = z.pipe(z.union([z.string(), z.number()]), z.transform((v) => String(v)));
 const text = z.optional(z.string());
 
