@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** ../shared/vectors beside the checkout (never copied into the repo). Tests skip visibly when absent. */
-export const VECTORS_DIR = fileURLToPath(new URL('../../../shared/vectors/', import.meta.url));
-export const HAVE_VECTORS = existsSync(VECTORS_DIR);
+/** Public test vectors kept in the repository (test/vectors/, provenance in its README). */
+export const VECTORS_DIR = fileURLToPath(new URL('../vectors/', import.meta.url));
 
 export function readVector<T = any>(relPath: string): T {
   return JSON.parse(readFileSync(VECTORS_DIR + relPath, 'utf8')) as T;
@@ -12,5 +11,3 @@ export function readVector<T = any>(relPath: string): T {
 export function vectorPath(relPath: string): string {
   return VECTORS_DIR + relPath;
 }
-
-if (!HAVE_VECTORS) console.warn(`[fbpay tests] ${VECTORS_DIR} not found: vector tests are SKIPPED`);

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCertificate, generateTestKeyPair, type TestKeyPair } from '../../src/core/paypal/test-cert.js';
-import { HAVE_VECTORS, readVector, vectorPath } from '../helpers/vectors.js';
+import { readVector, vectorPath } from '../helpers/vectors.js';
 import { readFileSync } from 'node:fs';
 
 export interface SdkVector {
@@ -23,10 +23,10 @@ export interface SimDelivery {
   expect: { crc: number; signed_string: string; verifies: boolean };
 }
 
-export const sdk: SdkVector[] = HAVE_VECTORS ? readVector('paypal/sdk-tests.json') : [];
-export const sim: { certs: Record<string, string>; deliveries: SimDelivery[] } = HAVE_VECTORS ? readVector('paypal/simulator-2024.json') : { certs: {}, deliveries: [] };
+export const sdk: SdkVector[] = readVector('paypal/sdk-tests.json');
+export const sim: { certs: Record<string, string>; deliveries: SimDelivery[] } = readVector('paypal/simulator-2024.json');
 export const DIGICERT_CA_PATH = vectorPath('paypal/digicert-sha2-ev-server-ca.pem');
-export const DIGICERT_CA = HAVE_VECTORS ? readFileSync(DIGICERT_CA_PATH, 'utf8') : '';
+export const DIGICERT_CA = readFileSync(DIGICERT_CA_PATH, 'utf8');
 export const bodyOf = (v: { body_b64: string }) => Buffer.from(v.body_b64, 'base64');
 export const timeOf = (v: { headers: Record<string, string> }) => Math.floor(Date.parse(v.headers['paypal-transmission-time']) / 1000);
 

@@ -1,7 +1,7 @@
 /**
  * Realistic signed_request payloads for `fbpay sign --preset`, with fresh ids and an injected clock.
  * Types follow what Facebook sends: in Payments Lite amounts, quantities and ids are strings and
- * times are integers (see the real purchase in ../shared/vectors); the Pay Dialog's payment_id is a
+ * times are integers (see the real purchase in test/vectors); the Pay Dialog's payment_id is a
  * number; legacy Credits callbacks carry numeric buyer/receiver/order_id and JSON-in-a-string
  * order_info / order_details. Keys are in Facebook's (alphabetical) order.
  */
