@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FbpayError } from '../../src/core/errors.js';
-import { callbackEncode, openapiEncode, percentDecode, rawurlencode } from '../../src/core/midas/encoding.js';
+import { callbackEncode, openapiEncode, percentDecode, rawurlencode, valueBytes } from '../../src/core/midas/encoding.js';
 import { encodeMidasQuery, midasKey, midasSign, midasVerify, parseMidasQuery, type MidasParams, type MidasRule } from '../../src/core/midas/signature.js';
 import { PHP } from '../helpers/php.js';
 import { readVector } from '../helpers/vectors.js';
@@ -82,11 +82,20 @@ describe('encodings', () => {
   it('callback encoding keeps only 0-9 a-z A-Z ! * ( )', () => {
     expect(callbackEncode('-APP_1.2~ *!()=+&é')).toBe('%2DAPP%5F1%2E2%7E%20*!()%3D%2B%26%C3%A9');
   });
-  it('percentDecode: %XX once, malformed escapes kept, + literal unless form-encoded, non-UTF-8 refused', () => {
+  it('percentDecode: %XX once, malformed escapes kept, + literal unless form-encoded, non-UTF-8 kept as bytes', () => {
     expect(percentDecode('a%2Bb+c%252D')).toBe('a+b+c%2D');
     expect(percentDecode('a+b', true)).toBe('a b');
     expect(percentDecode('100%zz%4')).toBe('100%zz%4');
-    expect(() => percentDecode('%FF%FE')).toThrow(FbpayError);
+    expect(valueBytes(percentDecode('%FF%FEa%BD%F0'))).toEqual(Buffer.from([0xff, 0xfe, 0x61, 0xbd, 0xf0]));
+    expect(callbackEncode(percentDecode('%BD%F0%B1%D2*1'))).toBe('%BD%F0%B1%D2*1');
+    expect(valueBytes('😀é')).toEqual(Buffer.from('😀é', 'utf8'));
+  });
+  it('a GBK callback verifies over the bytes received, as the PHP SDK does (sig computed by PHP)', () => {
+    const q = parseMidasQuery('openid=O1&ts=1328855301&goodsmeta=%BD%F0%B1%D2*10&billno=-B1&sig=BxPdFQlZSwCBDSYPCk7uVa1q6kI%3D');
+    const r = midasVerify({ path: '/cgi-bin/deliver', params: q.params, sig: q.sig, appkey: 'k-y_1', now: 1328855301, rules: ['callback'] });
+    expect(r).toMatchObject({ valid: true, rule: 'callback' });
+    const changed = parseMidasQuery('openid=O1&ts=1328855301&goodsmeta=%BD%F0%B1%D3*10&billno=-B1&sig=BxPdFQlZSwCBDSYPCk7uVa1q6kI%3D');
+    expect(midasVerify({ path: '/cgi-bin/deliver', params: changed.params, sig: changed.sig, appkey: 'k-y_1', now: 1328855301, rules: ['callback'] }).valid).toBe(false);
   });
   it('midasKey maps - and _ to + and / like the SDK (strtr)', () => {
     expect(midasKey('ab-c_d')).toBe('ab+c/d&');

@@ -1,5 +1,3 @@
-import { UsageError } from '../errors.js';
-
 /**
  * The two percent-encodings Tencent signatures are built from. Both work on UTF-8 bytes and write
  * uppercase hex.
@@ -13,8 +11,25 @@ import { UsageError } from '../errors.js';
  */
 const HEX = '0123456789ABCDEF';
 
+/**
+ * A non-UTF-8 value (a GBK callback, say) is carried as a string whose bytes ≥ 0x80 are lone
+ * surrogates U+DC80–U+DCFF (Python's "surrogateescape"), so it can be signed over the exact bytes
+ * received, as Tencent's PHP SDK does. `valueBytes` gives those bytes back; UTF-8 text is unchanged.
+ */
+const ESCAPED = /[\uDC80-\uDCFF]/;
+
+export function valueBytes(input: string): Buffer {
+  if (!ESCAPED.test(input)) return Buffer.from(input, 'utf8');
+  const parts: Buffer[] = [];
+  for (const ch of input) {
+    const c = ch.charCodeAt(0);
+    parts.push(ch.length === 1 && c >= 0xdc80 && c <= 0xdcff ? Buffer.of(c - 0xdc00) : Buffer.from(ch, 'utf8'));
+  }
+  return Buffer.concat(parts);
+}
+
 function encodeBytes(input: string, keep: (b: number) => boolean): string {
-  const bytes = Buffer.from(input, 'utf8');
+  const bytes = valueBytes(input);
   let out = '';
   for (const b of bytes) {
     if (keep(b)) out += String.fromCharCode(b);
@@ -42,10 +57,11 @@ export function callbackEncode(input: string): string {
 
 /**
  * Percent-decodes once, like PHP's urldecode/rawurldecode: `%XX` becomes the byte, a malformed
- * escape is kept literally, and `+` becomes a space only when `formEncoded`. The bytes must be UTF-8.
+ * escape is kept literally, and `+` becomes a space only when `formEncoded`. Bytes that are not
+ * UTF-8 are kept as they came (surrogate-escaped, see valueBytes): they are signed as received.
  */
-export function percentDecode(input: string, formEncoded = false, what = 'value'): string {
-  const src = Buffer.from(input, 'utf8');
+export function percentDecode(input: string, formEncoded = false): string {
+  const src = valueBytes(input);
   const out = Buffer.alloc(src.length);
   let n = 0;
   for (let i = 0; i < src.length; i++) {
@@ -61,12 +77,10 @@ export function percentDecode(input: string, formEncoded = false, what = 'value'
   }
   const bytes = out.subarray(0, n);
   const text = bytes.toString('utf8');
-  if (!Buffer.from(text, 'utf8').equals(bytes)) {
-    throw new UsageError('midas_bad_utf8', `${what} is not UTF-8 once percent-decoded`, {
-      hint: 'Tencent signs UTF-8 values; a GBK-encoded value cannot be verified here',
-    });
-  }
-  return text;
+  if (Buffer.from(text, 'utf8').equals(bytes)) return text;
+  let escaped = '';
+  for (const b of bytes) escaped += String.fromCharCode(b < 0x80 ? b : 0xdc00 + b);
+  return escaped;
 }
 
 function isHex(b: number | undefined): boolean {

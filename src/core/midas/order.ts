@@ -13,6 +13,11 @@ export const MIDAS_SANDBOX_URL = 'https://ysdktest.qq.com';
 
 export type MidasLogin = 'qq' | 'wx' | 'guest';
 
+/**
+ * qq and wx: Tencent's YSDK PHP SDK (api_pay). guest (hy_gameid / st_dummy): in no server SDK found,
+ * but Tencent's MSDK guide for guest-mode payments (MSDK wiki, ios/Guest.md, Step 3: "sessionId =
+ * hy_gameid; sessionType = st_dummy") and game servers calling mpay for iOS guests send it.
+ */
 export const LOGIN_COOKIES: Record<MidasLogin, { session_id: string; session_type: string }> = {
   qq: { session_id: 'openid', session_type: 'kp_actoken' },
   wx: { session_id: 'hy_gameid', session_type: 'wc_actoken' },

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import { maskSecret } from '../mask.js';
 import { safeEqual } from '../safe-equal.js';
-import { callbackEncode, openapiEncode, percentDecode, rawurlencode } from './encoding.js';
+import { callbackEncode, openapiEncode, percentDecode, rawurlencode, valueBytes } from './encoding.js';
 
 /**
  * Tencent Open Platform OpenAPI v3 signatures (used by Midas / YSDK payments).
@@ -59,7 +59,7 @@ export function midasKey(appkey: string): string {
 }
 
 function byteCompare(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  return Buffer.compare(valueBytes(a), valueBytes(b));
 }
 
 /** Builds the source string and signs it, keeping every intermediate step. */
@@ -121,9 +121,9 @@ export function parseMidasQuery(raw: string, opts: { formEncoded?: boolean } = {
     const eq = piece.indexOf('=');
     const rawKey = eq < 0 ? piece : piece.slice(0, eq);
     const rawVal = eq < 0 ? '' : piece.slice(eq + 1);
-    const key = percentDecode(rawKey, opts.formEncoded, `parameter name "${rawKey.slice(0, 40)}"`);
+    const key = percentDecode(rawKey, opts.formEncoded);
     if (key === '') throw new UsageError('midas_bad_query', `the query has a parameter with an empty name ("${piece.slice(0, 40)}")`, { hint: 'pass the raw query string as received: k=v&k2=v2' });
-    const value = percentDecode(rawVal, opts.formEncoded, `the value of ${key}`);
+    const value = percentDecode(rawVal, opts.formEncoded);
     if (seen.has(key)) duplicates.push(key);
     seen.add(key);
     params[key] = value;
