@@ -15,7 +15,8 @@ const SECTIONS = [
   '3. Payments webhooks: charge, dispute, chargeback, reversal',
   '4. PayPal: sign a delivery with a test key, verify it',
   '5. Midas: sign a delivery callback with the callback rule, verify it',
-  '6. webhook check: the conformance battery against the sample receiver',
+  '6. Midas: order on the emulator, pay, the signed delivery to the reference receiver',
+  '7. webhook check: the conformance battery against the sample receiver',
 ];
 
 /** Resolves true when something accepts a TCP connection at url's host:port. */
@@ -42,7 +43,7 @@ describe('fbpay demo (the binary, offline)', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(Date.now() - t).toBeLessThan(60_000);
     for (const s of SECTIONS) expect(r.stdout).toContain(s);
-    expect(r.stdout).toContain('6/6 sections did what they should');
+    expect(r.stdout).toContain('7/7 sections did what they should');
     expect(r.stdout).not.toMatch(/\u001b\[/);
     expect(r.stdout).not.toContain('✘');
     // What each section is there to show.
@@ -53,6 +54,9 @@ describe('fbpay demo (the binary, offline)', () => {
     expect(r.stdout).toMatch(/valid \(rule: callback\)/);
     expect(r.stdout).toMatch(/PAYMENT\.SALE\.COMPLETED for subscription I-BW452GLLEP1G/);
     expect(r.stdout).toMatch(/handshake\s+required\s+✓ pass/);
+    expect(r.stdout).toMatch(/✓ delivery -APPDJ\S+ → HTTP 200 \{"ret":0,"msg":"OK"\}/);
+    expect(r.stdout).toMatch(/PLAYER1 now has gold × 10/);
+    expect(r.stdout).toMatch(/✗ delivery not accepted after 3 attempt\(s\): msg must be "OK", got "ok"/);
     // The demo's own secret is never printed whole.
     expect(r.stdout + r.stderr).not.toContain('fbpay-demo-app-secret-0000');
     const urls = urlsIn(r.stdout);
@@ -64,13 +68,15 @@ describe('fbpay demo (the binary, offline)', () => {
     const r = await runBin(['demo', '--json'], { timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ ok: true, passed: 6, failed: 0, failed_steps: [], stopped: true });
-    expect(doc.steps.map((s: { id: string }) => s.id)).toEqual(['lite-purchase', 'repurchase-1383001', 'payment-webhooks', 'paypal', 'midas', 'webhook-check']);
+    expect(doc).toMatchObject({ ok: true, passed: 7, failed: 0, failed_steps: [], stopped: true });
+    expect(doc.steps.map((s: { id: string }) => s.id)).toEqual(['lite-purchase', 'repurchase-1383001', 'payment-webhooks', 'paypal', 'midas', 'midas-flow', 'webhook-check']);
     expect(doc.steps.every((s: { ok: boolean }) => s.ok)).toBe(true);
     const byId = Object.fromEntries(doc.steps.map((s: { id: string }) => [s.id, s]));
     expect(byId['repurchase-1383001']).toMatchObject({ repurchase_error: 1383001, app_token_consume_exit_code: 2, graph_error_for_app_token: 100, receiver_consumed: true, repurchase_after_consume: 200 });
     expect(byId['payment-webhooks'].decisions.map((d: { verdict: string }) => d.verdict).filter((v: string) => v !== 'dispute')).toEqual(['fulfil', 'revoke', 'restore']);
     expect(byId.midas.rule).toBe('callback');
+    expect(byId['midas-flow']).toMatchObject({ delivered: true, granted: { gold: 10 }, sloppy_attempts: 3 });
+    expect(byId['midas-flow'].sloppy_reason).toMatch(/msg must be "OK"/);
     expect(byId['webhook-check'].failed).toBe(0);
     expect(JSON.stringify(doc)).not.toContain('fbpay-demo-app-secret-0000');
     for (const u of [doc.graph_url, doc.receiver_url]) expect(await listening(u)).toBe(false);
@@ -156,6 +162,7 @@ describe('fbpay demo from an installed package', () => {
     try {
       const info = JSON.parse(execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }))[0];
       expect(info.files.map((f: { path: string }) => f.path)).toContain('examples/facebook-receiver/server.mjs');
+      expect(info.files.map((f: { path: string }) => f.path)).toContain('examples/midas-receiver/server.mjs');
       const consumer = join(work, 'consumer');
       execFileSync('mkdir', ['-p', consumer]);
       writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
@@ -163,7 +170,7 @@ describe('fbpay demo from an installed package', () => {
       expect(inst.status, inst.stderr).toBe(0);
       const r = spawnSync(join(consumer, 'node_modules', '.bin', 'fbpay'), ['demo', '--json'], { cwd: work, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: 'true' } });
       expect(r.status, r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, passed: 6 });
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, passed: 7 });
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

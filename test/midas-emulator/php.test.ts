@@ -65,7 +65,7 @@ describe.skipIf(!PHP)('Midas emulator ↔ PHP signed the SDK way', () => {
     const wrong = await startPhp(dir, 'router.php', { MIDAS_APPKEY: 'other-key', MIDAS_LOG: log });
     const { emu: e2 } = await emulator({ deliverTo: `${wrong.url}/midas/deliver`, schedule: [] });
     try {
-      const t = await (await fetch(`${wrong.url}/order?${new URLSearchParams({ base: e2.url, appid: APPID, openid: 'P2', payitem: 'gold*10*1', goodsmeta: 'g*d', key: APPKEY })}`)).json();
+      const t = (await (await fetch(`${wrong.url}/order?${new URLSearchParams({ base: e2.url, appid: APPID, openid: 'P2', payitem: 'gold*10*1', goodsmeta: 'g*d', key: APPKEY })}`)).json()) as { token: string };
       const r = await runCli(['trigger', 'midas-pay', '--emulator', e2.url, '--token', t.token, '--json']);
       expect(r.code).toBe(1);
       expect(JSON.parse(r.stdout).deliveries[0].reason).toMatch(/ret 4/);
