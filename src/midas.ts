@@ -7,7 +7,7 @@
  * - {@link checkMidasReply} — a delivery callback's reply: exactly `{"ret":0,"msg":"OK"}` within 2 s.
  * - {@link buildBuyGoodsRequest} — a signed buy_goods_m request with its cookies.
  */
-export { rawurlencode, openapiEncode, callbackEncode, percentDecode } from './core/midas/encoding.js';
+export { rawurlencode, openapiEncode, callbackEncode, percentDecode, valueBytes } from './core/midas/encoding.js';
 export {
   midasSign,
   midasSourceString,

@@ -20,7 +20,8 @@ export async function renderTrigger(ctx: Ctx, r: TriggerResult): Promise<void> {
     d.event_type,
     d.status === null ? '—' : String(d.status),
     String(d.attempts),
-    d.url,
+    // A GET delivery (Midas) carries its signed parameters in the query: the table shows where it went (--json has it all).
+    d.url.replace(/\?.*$/s, '?…'),
     d.ok ? (d.reply ?? '') : (d.reason ?? ''),
   ]);
   ctx.out('');
