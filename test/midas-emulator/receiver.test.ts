@@ -97,6 +97,12 @@ describe('fbpay mock midas (the binary)', () => {
     const r = await runCli(['mock', 'midas', '--deliver-to', 'http://203.0.113.5/cb']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('not a loopback address');
-    expect((await runCli(['mock', 'midas', '--help'])).stdout).toMatch(/--port <port>.*\(default: 4100\)/);
+    const help = (await runCli(['mock', 'midas', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toMatch(/--port <port>.*\(default: 4100\)/);
+    // the command's help states the provider's defaults (kept apart so the command tree stays light)
+    const { DEFAULT_MIDAS_APPID, DEFAULT_MIDAS_APPKEY, MIDAS_RETRY_SCHEDULE } = await import('../../src/providers/midas/emulator/provider.js');
+    expect(help).toContain(`default ${DEFAULT_MIDAS_APPID}`);
+    expect(help).toContain(`default "${DEFAULT_MIDAS_APPKEY}"`);
+    expect(help).toContain(`default ${MIDAS_RETRY_SCHEDULE.join(',')}`);
   });
 });
