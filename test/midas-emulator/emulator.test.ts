@@ -107,6 +107,9 @@ describe('Midas emulator: buy_goods_m', () => {
     const r = await send(`${emu.url}/mpay/buy_goods_m?${encodeMidasQuery({ ...params, sig: overMpay })}`, ok.cookie_header);
     expect(r.body.ret).toBe(1001);
     expect(r.body.msg).toContain('computed over the request path /mpay/buy_goods_m');
+    const asPost = midasSign({ method: 'POST', path: '/v3/r/mpay/buy_goods_m', params, appkey: APPKEY }).sig;
+    const m = await send(`${emu.url}/mpay/buy_goods_m?${encodeMidasQuery({ ...params, sig: asPost })}`, ok.cookie_header);
+    expect(m.body.msg).toContain('computed for POST; the request came as GET');
 
     // A signer that skips strtr(key, '-_', '+/') signs with "test-app_key&": refused (APPKEY holds - and _).
     const noStrtr = createHmac('sha1', `${APPKEY}&`).update(ok.source_string).digest('base64');

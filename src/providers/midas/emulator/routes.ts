@@ -107,14 +107,12 @@ export function authenticate(req: EmulatorRequest, api: MidasApi, state: MidasSt
 }
 
 /** Says what the sig does match when it is not Tencent's (the request path signed, the other method). */
-function sigMismatch(method: string, sigPath: string, reqPath: string, params: MidasParams, sig: string, appkey: string): string {
-  const base = `sig does not match ${method} ${sigPath} signed with appkey& (strtr '-_' → '+/')`;
-  const tries: Array<[string, string, string]> = [
-    [method, reqPath, `it was computed over the request path ${reqPath}; Midas signs ${sigPath}`],
-    [method === 'GET' ? 'POST' : 'GET', sigPath, `it was computed for ${method === 'GET' ? 'POST' : 'GET'}; the request came as ${method}`],
-  ];
+function sigMismatch(method: string, canonical: string, reqPath: string, params: MidasParams, sig: string, appkey: string): string {
+  const base = `sig does not match ${method} ${canonical} signed with appkey& (strtr '-_' → '+/')`;
+  const other = method === 'GET' ? 'POST' : 'GET';
+  const tries: Array<[string, string, string]> = [[other, canonical, `it was computed for ${other}; the request came as ${method}`]];
+  if (reqPath !== canonical) tries.unshift([method, reqPath, `it was computed over the request path ${reqPath}; Midas signs ${canonical}`]);
   for (const [m, p, why] of tries) {
-    if (p === sigPath && m === method) continue;
     if (safeEqual(midasSign({ method: m, path: p, params, appkey, rule: 'openapi' }).sig, sig)) return `${base}: ${why}`;
   }
   return `${base} (wrong appkey, or a parameter changed after signing?)`;
