@@ -41,7 +41,8 @@ export function createMidasEmulator(opts: MidasEmulatorOptions = {}): MidasEmula
   const state = new MidasState(opts.appid ?? DEFAULT_MIDAS_APPID, opts.tokenTtl ?? TOKEN_TTL_SECONDS);
   state.setApp({ appid: state.defaultAppid, appkey: opts.appkey ?? DEFAULT_MIDAS_APPKEY, ...(opts.deliverTo ? { deliver_to: opts.deliverTo } : {}) });
 
-  const midasError = (status: number, message: string): EmulatorReply => ({ status, body: { ret: status === 404 ? 1001 : status === 413 ? 1001 : 1, msg: message } });
+  // The skeleton's own errors (404, 413, 400, 500) in Midas' envelope: a request fault is 1001, a failure 1 (系统繁忙).
+  const midasError = (status: number, message: string): EmulatorReply => ({ status, body: { ret: status >= 500 ? 1 : 1001, msg: message } });
 
   return {
     provider: 'midas',
