@@ -91,6 +91,11 @@ describe('Midas emulator: buy_goods_m', () => {
       expect(r.body.msg).toContain(`(${param})`);
     }
     expect((await sign({ amt: '20' })).body.ret).toBe(0);
+    // payitem up to 512 bytes, as Tencent's 购买道具前端接口 allows (fbpay refused ≥ 256 before)
+    const long = Array.from({ length: 40 }, (_, i) => `item${String(i).padStart(3, '0')}*1*1`).join(';');
+    expect(long.length).toBeGreaterThan(256);
+    expect((await sign({ payitem: long, appmode: '1' })).body.ret).toBe(0);
+    expect((await sign({ payitem: `${long};${long}`, appmode: '1' })).body.msg).toContain('at most 512 bytes');
     expect((await sign({ payitem: 'a*1*1;b*2*3', appmode: '1', amt: '7' })).body.ret).toBe(0);
   });
 

@@ -68,12 +68,12 @@ export interface BuyGoodsRequest {
 
 /**
  * Parses `payitem`: `id*price*num`, several joined by `;` (a bundle); price and num are positive
- * integers; under 256 bytes; no `|`.
+ * integers; at most 512 bytes (Tencent's 购买道具前端接口: "长度必须<=512"); no `|`.
  */
 export function parsePayitem(payitem: string): PayItem[] {
   const bad = (why: string) => new UsageError('midas_bad_payitem', `invalid --payitem "${payitem.slice(0, 80)}": ${why}`, { hint: 'use id*price*num, e.g. --payitem 50005*4*1 (several: a*2*1;b*3*2)' });
   if (payitem === '') throw bad('empty');
-  if (Buffer.byteLength(payitem, 'utf8') >= 256) throw bad('must be shorter than 256 bytes');
+  if (Buffer.byteLength(payitem, 'utf8') > 512) throw bad('must be at most 512 bytes');
   if (payitem.includes('|')) throw bad('must not contain "|"');
   return payitem.split(';').map((part, i) => {
     const f = part.split('*');
