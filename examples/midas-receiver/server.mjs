@@ -195,9 +195,9 @@ export function verifyCallback(method, path, params, appkey) {
   const rawurlencode = (s) => encode(Buffer.from(s, 'latin1'), (b) => isAlnum(b) || b === 0x2d || b === 0x5f || b === 0x2e);
   const source = `${method.toUpperCase()}&${rawurlencode(path)}&${rawurlencode(query)}`;
   const key = appkey.replace(/-/g, '+').replace(/_/g, '/') + '&';
-  const expected = createHmac('sha1', key).update(source, 'latin1').digest();
-  const given = Buffer.from(params.sig ?? '', 'base64');
-  return given.length === expected.length && Buffer.from(given.toString('base64')).equals(Buffer.from(params.sig ?? '')) && timingSafeEqual(given, expected);
+  const expected = Buffer.from(createHmac('sha1', key).update(source, 'latin1').digest('base64'));
+  const given = Buffer.from(params.sig ?? '', 'latin1');
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 function send(res, status, text) {
