@@ -95,6 +95,14 @@ describe('midas-pay and midas-present, delivered to the reference receiver', () 
     const r = await runCli(['trigger', 'midas-pay', '--emulator', emu.url, '--token', token, '--json']);
     expect(r.code).toBe(0);
     expect(provider.state.orders.get(token)!.login).toBe('wx');
+    // without --json it says how to pay the token on the emulator, and that line runs
+    const human = await runCli([
+      'midas', 'order', '--appid', APPID, '--appkey', APPKEY, '--openid', 'CLI2', '--openkey', 'K', '--pf', 'qq_m_qq-2001-android', '--pfkey', 'P', '--zoneid', '1',
+      '--payitem', 'gold*10*1', '--goodsmeta', 'g*d', '--goodsurl', 'https://example.com/g.png', '--now', String(clock), '--send', '--base-url', emu.url,
+    ]);
+    expect(human.code).toBe(0);
+    const line = /fbpay (trigger midas-pay .*)$/m.exec(human.stderr)![1];
+    expect((await runCli(line.split(' '))).code).toBe(0);
   });
 });
 

@@ -109,5 +109,7 @@ Examples:
       ctx.out(`msg:        ${res.msg}`);
       ctx.out(`token:      ${res.token ?? ctx.chalk.dim('(none)')}`);
       ctx.out(`url_params: ${res.url_params ?? ctx.chalk.dim('(none)')}`);
+      const { isLoopbackUrl } = await import('../../transport/http.js');
+      if (res.token && isLoopbackUrl(new URL(req.base_url))) ctx.info(ctx.chalk.dim(`on fbpay mock midas, pay it: fbpay trigger midas-pay --emulator ${req.base_url} --token ${res.token}`));
     });
 }
