@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Agent } from 'undici';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPaypalWebhook } from '../../src/core/paypal/verify.js';
 import { loadOrCreatePki, startPaypalEmulator, type EmulatorPki, type RunningPaypalEmulator } from '../../src/providers/paypal/emulator/index.js';
@@ -323,7 +323,7 @@ describe('--tls', () => {
     try {
       expect(e.url).toMatch(/^https:\/\/127\.0\.0\.1:/);
       const trusting = new Agent({ connect: { ca: readFileSync(pki.caPath, 'utf8') } });
-      const res = await fetch(`${e.url}/_fbpay/info`, { dispatcher: trusting } as RequestInit);
+      const res = await undiciFetch(`${e.url}/_fbpay/info`, { dispatcher: trusting });
       expect(((await res.json()) as { provider: string; cert_url: string }).cert_url).toMatch(/^https:\/\//);
       await expect(fetch(`${e.url}/_fbpay/info`)).rejects.toThrow();
       await trusting.close();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { FbpayError, UsageError } from '../../../core/errors.js';
+import { UsageError } from '../../../core/errors.js';
 import { signPaypalWebhook } from '../../../core/paypal/sign.js';
 import { SIMULATOR_WEBHOOK_ID } from '../../../core/paypal/verify.js';
 import type { WebhookDelivery } from '../../emulator/dispatcher.js';
@@ -278,7 +278,8 @@ export class PaypalEmulatorProvider implements EmulatorProvider {
     try {
       return this.runTrigger(event, params);
     } catch (e) {
-      if (e instanceof StateError) throw new FbpayError('invalid_state', e.message, 1, { hint: 'GET the subscription or sale to see its status' });
+      // The change asked for is not possible in this state (as PayPal's 422): bad input, exit 2.
+      if (e instanceof StateError) throw new UsageError('invalid_state', e.message, { hint: 'GET the subscription or sale to see its status' });
       throw e;
     }
   }
