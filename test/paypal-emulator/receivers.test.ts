@@ -172,10 +172,10 @@ describe('examples/paypal-receiver, offline verification (emulator CA, loopback 
 
 describe('examples/paypal-receiver, online verification against the emulator', () => {
   it('accepts the lifecycle through verify-webhook-signature and refuses a tampered body', async () => {
-    let rx: Rx | undefined;
-    const t = await tap(() => `${rx!.url}/paypal/webhook`);
+    let late: Rx | undefined;
+    const t = await tap(() => `${late!.url}/paypal/webhook`);
     const emu = await startPaypalEmulator({ pki, webhookUrl: t.url, webhookId: WEBHOOK_ID, retrySchedule: [] });
-    rx = await startReceiver({ webhookId: WEBHOOK_ID, verify: 'online', apiUrl: emu.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    const rx: Rx = (late = await startReceiver({ webhookId: WEBHOOK_ID, verify: 'online', apiUrl: emu.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }));
     try {
       const { sub } = await lifecycle(emu.url);
       expect((await allDelivered(emu)).filter((d) => !d.ok)).toEqual([]);

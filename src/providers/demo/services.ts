@@ -42,16 +42,16 @@ const RECEIVER_PATH = join('examples', 'facebook-receiver', 'server.mjs');
  * Finds the sample receiver from wherever this module runs: src/providers/demo (tests), dist/ or
  * dist/chunks (the bundle, in a clone or an installed package, which ships examples/).
  */
-export function findSampleReceiver(from = fileURLToPath(import.meta.url)): string {
+export function findSampleReceiver(from = fileURLToPath(import.meta.url), receiverPath = RECEIVER_PATH): string {
   let dir = dirname(from);
   for (let i = 0; i < 8; i++) {
-    const candidate = join(dir, RECEIVER_PATH);
+    const candidate = join(dir, receiverPath);
     if (existsSync(candidate)) return candidate;
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
-  throw new InternalError(`the sample receiver (${RECEIVER_PATH}) is missing from this fbpay installation`, {
+  throw new InternalError(`the sample receiver (${receiverPath}) is missing from this fbpay installation`, {
     hint: 'reinstall fbpay; package.json "files" must include examples/',
   });
 }
