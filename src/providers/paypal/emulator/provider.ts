@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { UsageError } from '../../../core/errors.js';
 import { signPaypalWebhook } from '../../../core/paypal/sign.js';
 import { SIMULATOR_WEBHOOK_ID } from '../../../core/paypal/verify.js';
@@ -73,9 +73,12 @@ export class PaypalEmulatorProvider implements EmulatorProvider {
   readonly pki: EmulatorPki;
   readonly certId = `CERT-360caa42-fca2a594-${randomBytes(4).toString('hex')}`;
   host?: EmulatorHost;
+  /** Parsed once: a PEM parse per delivery costs about as much as the signature. */
+  private readonly signingKey: KeyObject;
 
   constructor(readonly opts: PaypalEmulatorOptions) {
     this.pki = opts.pki;
+    this.signingKey = createPrivateKey(opts.pki.signingKeyPem);
     this.state = new PaypalEmulatorState({
       clientId: opts.clientId ?? DEFAULT_CLIENT_ID,
       clientSecret: opts.clientSecret ?? DEFAULT_CLIENT_SECRET,
@@ -155,7 +158,7 @@ export class PaypalEmulatorProvider implements EmulatorProvider {
 
   /** One signed POST of an event's exact bytes (a new transmission id and time each time). */
   transmit(event: WebhookEvent, url: string, webhookId: string): Promise<WebhookDelivery> {
-    const sig = signPaypalWebhook({ body: event.body, webhookId, key: this.pki.signingKeyPem, certUrl: this.certUrl, now: () => Math.floor(this.state.nowMs() / 1000) });
+    const sig = signPaypalWebhook({ body: event.body, webhookId, key: this.signingKey, certUrl: this.certUrl, now: () => Math.floor(this.state.nowMs() / 1000) });
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'PayPal/AUHD-214.0-58843695 (fbpay emulator)',
