@@ -8,7 +8,7 @@
 // or online with PAYPAL_API_URL=http://127.0.0.1:4100.
 //
 // Routes
-//   POST /paypal/webhook   PayPal's deliveries (PAYPAL-TRANSMISSION-ID/-TIME/-SIG, PAYPAL-CERT-URL, PAYPAL-AUTH-ALGO)
+//   POST /paypal/webhook   PayPal's deliveries (also POST /paypal) (PAYPAL-TRANSMISSION-ID/-TIME/-SIG, PAYPAL-CERT-URL, PAYPAL-AUTH-ALGO)
 //   GET  /ledger           what this receiver decided (demo and tests; remove or protect it in production)
 //
 // Rules it follows (each one is a real, common bug when missing):
@@ -39,7 +39,7 @@ const FUTURE_SKEW_SECONDS = 300;
  * Starts the receiver. Resolves once it listens.
  * @param {{port?: number, host?: string, webhookId: string, verify?: 'offline'|'online',
  *          certHosts?: string[], caPem?: string, apiUrl?: string, clientId?: string, clientSecret?: string,
- *          path?: string, log?: (line: string) => void}} options
+ *          paths?: string[], log?: (line: string) => void}} options
  */
 export async function startReceiver(options) {
   const config = {
@@ -50,7 +50,7 @@ export async function startReceiver(options) {
     apiUrl: String(options.apiUrl ?? 'https://api-m.sandbox.paypal.com').replace(/\/+$/, ''),
     clientId: options.clientId,
     clientSecret: options.clientSecret,
-    path: options.path ?? '/paypal/webhook',
+    paths: options.paths ?? ['/paypal/webhook', '/paypal'],
     log: options.log ?? (() => {}),
   };
   if (!config.webhookId) throw new Error('startReceiver: webhookId is required (PAYPAL_WEBHOOK_ID)');
@@ -83,7 +83,7 @@ export async function startReceiver(options) {
 async function handle(req, res, config, ledger, certs, online) {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method === 'GET' && path === '/ledger') return reply(res, 200, ledger.toJSON());
-  if (path !== config.path) return reply(res, 404, { error: 'not found' });
+  if (!config.paths.includes(path)) return reply(res, 404, { error: 'not found' });
   if (req.method !== 'POST') return reply(res, 405, { error: 'POST only' });
   const body = await readBody(req);
   if (body === undefined) return reply(res, 413, { error: 'body too large' });
