@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { safeEqual } from '../../../core/safe-equal.js';
 
 /**
  * The PayPal emulator's state, pure (no I/O): OAuth tokens, webhooks, webhook events with their
@@ -181,7 +182,9 @@ export class PaypalEmulatorState {
   }
 
   credentialsMatch(id: string, secret: string): boolean {
-    return id === this.opts.clientId && secret === this.opts.clientSecret;
+    // Both compared, in constant time, whichever is wrong.
+    const idOk = safeEqual(id, this.opts.clientId);
+    return safeEqual(secret, this.opts.clientSecret) && idOk;
   }
 
   issueToken(): { token: string; expiresIn: number } {
