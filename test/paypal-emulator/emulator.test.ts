@@ -314,6 +314,9 @@ describe('subscriptions and sales', () => {
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ name: 'INVALID_REQUEST', details: [{ issue: 'MALFORMED_REQUEST_JSON' }] });
     expect((await api(emu.url, tok, 'POST', '/v1/billing/subscriptions', { plan_id: 'P-NOPE' })).status).toBe(404);
+    const plan = (await api(emu.url, tok, 'GET', '/v1/billing/plans')).body.plans[0].id;
+    const badReturn = await api(emu.url, tok, 'POST', '/v1/billing/subscriptions', { plan_id: plan, application_context: { return_url: 'not a url' } });
+    expect(badReturn.body.details[0]).toMatchObject({ field: '/application_context/return_url', issue: 'INVALID_PARAMETER_VALUE' });
   });
 });
 

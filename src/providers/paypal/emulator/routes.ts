@@ -256,12 +256,14 @@ async function route(emu: PaypalEmulatorProvider, req: EmulatorRequest): Promise
     if (plan.status !== 'ACTIVE') return paypalError(422, undefined, { details: [{ issue: 'PLAN_STATUS_INVALID', description: `plan ${plan.id} is ${plan.status}` }] });
     const sub = (b.subscriber ?? {}) as Record<string, any>;
     const ctx = (b.application_context ?? {}) as Record<string, unknown>;
+    const returnUrl = str(ctx.return_url);
+    if (returnUrl !== undefined && !URL.canParse(returnUrl)) return invalid('application_context/return_url', returnUrl, 'not a URL');
     const { s } = emu.createSubscription(plan, {
       customId: str(b.custom_id),
       email: str(sub.email_address),
       givenName: str(sub.name?.given_name),
       surname: str(sub.name?.surname),
-      returnUrl: str(ctx.return_url),
+      returnUrl,
       cancelUrl: str(ctx.cancel_url),
       startTime: str(b.start_time),
     });
