@@ -89,7 +89,7 @@ Examples:
             `client id ${String(i.client_id)} · secret ${i.client_secret ? String(i.client_secret) : '(yours, not shown)'} · token ttl ${o.tokenTtl} s`,
             i.webhook_id ? `webhook ${String(i.webhook_id)} → ${String(i.webhook_url)}` : 'no webhook yet: POST /v1/notifications/webhooks, or restart with --webhook-url',
             `deliveries name PAYPAL-CERT-URL ${String(i.cert_url)}, issued by the emulator CA ${pki.caPath}`,
-            `verify one: fbpay paypal verify --body body.json --headers headers.txt --webhook-id ${String(i.webhook_id ?? 'WH')} --allow-cert-host 127.0.0.1 --ca ${pki.caPath}`,
+            `verify one: ${o.tls ? `NODE_EXTRA_CA_CERTS=${pki.caPath} ` : ''}fbpay paypal verify --body body.json --headers headers.txt --webhook-id ${String(i.webhook_id ?? 'WH')} --allow-cert-host 127.0.0.1 --ca ${pki.caPath}`,
           ];
           if (o.tls) lines.push(`trust it: NODE_EXTRA_CA_CERTS=${pki.caPath} (node) · curl --cacert ${pki.caPath} ${emu.url}/_fbpay/info`);
           lines.push(ctx.chalk.dim(`try: fbpay trigger paypal-subscription-create --emulator ${emu.url}`));
