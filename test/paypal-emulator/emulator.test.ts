@@ -286,6 +286,15 @@ describe('subscriptions and sales', () => {
     expect(got.body.status).toBe('ACTIVE');
     expect(got.body.billing_info.last_payment.amount).toEqual({ currency_code: 'EUR', value: '4.50' });
 
+    // PATCH /custom_id → 204 and BILLING.SUBSCRIPTION.UPDATED; other paths are refused.
+    expect((await api(emu.url, tok, 'PATCH', `/v1/billing/subscriptions/${sub.body.id}`, [{ op: 'replace', path: '/custom_id', value: 'u-8' }])).status).toBe(204);
+    expect((await api(emu.url, tok, 'PATCH', `/v1/billing/subscriptions/${sub.body.id}`, [{ op: 'replace', path: '/status', value: 'ACTIVE' }])).status).toBe(422);
+    await emu.idle();
+    const updated = JSON.parse(rx.hits.at(-1)!.body.toString('utf8'));
+    expect(updated).toMatchObject({ event_type: 'BILLING.SUBSCRIPTION.UPDATED', resource: { id: sub.body.id, custom_id: 'u-8' } });
+    expect((await verifyHit(rx.hits.at(-1)!)).valid).toBe(true);
+    rx.hits.pop();
+
     // suspend → activate (RE-ACTIVATED) → cancel, each 204; PayPal's 422 for a wrong status; reason required.
     expect((await api(emu.url, tok, 'POST', `/v1/billing/subscriptions/${sub.body.id}/suspend`, {})).body.details[0].field).toBe('/reason');
     expect((await api(emu.url, tok, 'POST', `/v1/billing/subscriptions/${sub.body.id}/suspend`, { reason: 'pause' })).status).toBe(204);

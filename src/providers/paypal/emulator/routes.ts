@@ -273,6 +273,7 @@ async function route(emu: PaypalEmulatorProvider, req: EmulatorRequest): Promise
     const s = emu.state.subscriptions.get(parts[3]);
     if (!s) return notFound('subscription_id', parts[3]);
     if (parts.length === 4 && method === 'GET') return json(200, subscriptionView(base, s, emu.state.plans.get(s.plan_id)));
+    if (parts.length === 4 && method === 'PATCH') return updateSubscription(emu, req, s);
     if (parts.length === 5 && method === 'POST' && ['suspend', 'activate', 'cancel'].includes(parts[4])) {
       const action = parts[4] as 'suspend' | 'activate' | 'cancel';
       if (action !== 'activate' && !str(b.reason)) return missing('reason');
@@ -301,6 +302,26 @@ async function route(emu: PaypalEmulatorProvider, req: EmulatorRequest): Promise
     return undefined;
   }
   return undefined;
+}
+
+/** PATCH a subscription (JSON Patch, `replace`/`add` of /custom_id): BILLING.SUBSCRIPTION.UPDATED. */
+function updateSubscription(emu: PaypalEmulatorProvider, req: EmulatorRequest, s: Subscription): EmulatorReply {
+  let ops: unknown;
+  try {
+    ops = JSON.parse(req.body.toString('utf8'));
+  } catch {
+    ops = undefined;
+  }
+  if (!Array.isArray(ops) || ops.length === 0) return paypalError(400, undefined, { details: [{ issue: 'MALFORMED_REQUEST_JSON', description: 'a JSON Patch array is expected' }] });
+  for (const op of ops as Array<Record<string, unknown>>) {
+    if ((op?.op !== 'replace' && op?.op !== 'add') || op.path !== '/custom_id') return paypalError(422, undefined, { details: [{ field: String(op?.path ?? ''), issue: 'PATCH_PATH_NOT_SUPPORTED', description: 'the emulator updates /custom_id only' }] });
+    if (typeof op.value !== 'string' || op.value === '' || op.value.length > 127) return invalid('custom_id', op.value, 'a string of 1 to 127 characters');
+  }
+  if (s.status === 'CANCELLED' || s.status === 'EXPIRED') return paypalError(422, undefined, { details: [{ issue: 'SUBSCRIPTION_STATUS_INVALID', description: `subscription ${s.id} is ${s.status}` }] });
+  for (const op of ops as Array<{ value: string }>) s.custom_id = op.value;
+  s.update_time = emu.state.iso();
+  emu.subscriptionEvent(s, 'BILLING.SUBSCRIPTION.UPDATED', 'Subscription updated');
+  return noContent();
 }
 
 function checkUrl(emu: PaypalEmulatorProvider, url: string): string | undefined {
