@@ -93,6 +93,21 @@ describe('OAuth', () => {
   });
 });
 
+describe('admin routes', () => {
+  it('POST /_fbpay/tokens/expire expires every token now; GET /_fbpay/ca serves the CA that issued the signing certificate', async () => {
+    const e = await startPaypalEmulator({ pki });
+    try {
+      const t = await token(e.url);
+      const res = await fetch(`${e.url}/_fbpay/tokens/expire`, { method: 'POST' });
+      expect(await res.json()).toEqual({ expired: 1 });
+      expect((await api(e.url, t, 'GET', '/v1/billing/plans')).body.error).toBe('invalid_token');
+      expect(await (await fetch(`${e.url}/_fbpay/ca`)).text()).toBe(pki.caPem);
+    } finally {
+      await e.close();
+    }
+  });
+});
+
 describe('webhooks', () => {
   it('creates, lists, shows, patches and deletes webhooks; lists event types', async () => {
     const made = await api(emu.url, tok, 'POST', '/v1/notifications/webhooks', { url: 'http://127.0.0.1:9/other', event_types: [{ name: 'PAYMENT.SALE.COMPLETED' }] });
