@@ -22,3 +22,5 @@ export { checkCertUrl, parseCertificates, PAYPAL_CERT_HOSTS, PAYPAL_CERT_NAME, t
 export { signPaypalWebhook, paypalTime, PAYPAL_AUTH_ALGO, type PaypalSignOptions, type PaypalSignature } from './core/paypal/sign.js';
 export { generateTestKeyPair, createCertificate as createTestCertificate, type TestKeyPair, type CertificateSpec } from './core/paypal/test-cert.js';
 export { paypalEventInfo, type PaypalEventInfo } from './core/paypal/subscription.js';
+/** The offline PayPal REST emulator (`fbpay mock paypal`) on loopback, for tests and demos; starts nothing until called. */
+export { startPaypalEmulator, loadOrCreatePki, type StartPaypalEmulatorOptions, type RunningPaypalEmulator, type EmulatorPki } from './providers/paypal/emulator/index.js';

@@ -48,15 +48,17 @@ describe('PayPal fixtures', () => {
   it('every PayPal fixture renders to a signed-able event with the right shape', () => {
     const names = lib.list().map((x) => x.fixture.name).filter((n) => n.startsWith('paypal-'));
     expect(names.sort()).toEqual([
-      'paypal-capture-completed', 'paypal-sale-completed', 'paypal-sale-refunded', 'paypal-sale-reversed', 'paypal-subscription-activated', 'paypal-subscription-cancelled',
-      'paypal-subscription-created', 'paypal-subscription-expired', 'paypal-subscription-lifecycle', 'paypal-subscription-payment-failed', 'paypal-subscription-suspended',
+      'paypal-capture-completed', 'paypal-capture-denied', 'paypal-capture-refunded', 'paypal-capture-reversed', 'paypal-dispute-created', 'paypal-dispute-resolved', 'paypal-dispute-updated',
+      'paypal-sale-completed', 'paypal-sale-denied', 'paypal-sale-pending', 'paypal-sale-refunded', 'paypal-sale-reversed', 'paypal-subscription-activated', 'paypal-subscription-cancelled',
+      'paypal-subscription-created', 'paypal-subscription-expired', 'paypal-subscription-lifecycle', 'paypal-subscription-payment-failed', 'paypal-subscription-reactivated', 'paypal-subscription-suspended',
+      'paypal-subscription-updated',
     ]);
     for (const n of names.filter((x) => !x.endsWith('lifecycle'))) {
       const [r] = lib.render(n);
       const body = r.body as Record<string, any>;
       expect(r.provider).toBe('paypal');
       expect(body.id).toMatch(/^WH-[A-Z0-9]{17}-[A-Z0-9]{17}$/);
-      expect(body.event_type).toMatch(/^(BILLING\.SUBSCRIPTION|PAYMENT\.(SALE|CAPTURE))\./);
+      expect(body.event_type).toMatch(/^(BILLING\.SUBSCRIPTION|PAYMENT\.(SALE|CAPTURE)|CUSTOMER\.DISPUTE)\./);
       if (n.startsWith('paypal-subscription-')) {
         expect(body.resource_version).toBe('2.0');
         expect(body.resource.id).toMatch(/^I-[A-Z0-9]{12}$/);

@@ -39,6 +39,8 @@ export interface RunEmulatorSpec {
   title: string;
   provider: EmulatorProvider;
   options: MockCommonOptions;
+  /** Serve https with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
   /** Human lines after "… listening on URL" (credentials, ids, a try: line). */
   describe?: (emu: RunningEmulator) => string[];
 }
@@ -54,6 +56,7 @@ export async function runEmulatorCommand(ctx: Ctx, spec: RunEmulatorSpec): Promi
     port: spec.options.port,
     host: spec.options.host,
     retrySchedule: schedule,
+    tls: spec.tls,
     onRequest: (e) => {
       if (ctx.opts.json) ctx.ndjson(e);
       else if (human) ctx.info(`${c.dim(time())} ${e.method} ${e.path} ${statusColour(ctx, e.status)} ${c.dim(`${e.ms} ms`)}`);

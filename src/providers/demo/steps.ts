@@ -12,6 +12,7 @@ import { generateTestKeyPair } from '../../core/paypal/test-cert.js';
 import { verifyPaypalWebhook } from '../../core/paypal/verify.js';
 import { httpRequest } from '../../transport/http.js';
 import type { DemoServices, ReceiverLedger } from './services.js';
+import { paypalSubscriptionStep } from './paypal-emulator.js';
 import { ellipsize } from '../../core/text.js';
 import { midasFlow } from './midas.js';
 
@@ -356,7 +357,7 @@ const check: DemoStep = {
 };
 
 /** In order: each section builds on the services, not on the previous section. */
-export const DEMO_STEPS: readonly DemoStep[] = [litePurchase, repurchase, webhooks, paypal, midas, midasFlow, check];
+export const DEMO_STEPS: readonly DemoStep[] = [litePurchase, repurchase, webhooks, paypal, paypalSubscriptionStep, midas, midasFlow, check];
 
 /** The app credentials shown in the header (masked: even demo secrets are never printed whole). */
 export function describeServices(s: DemoServices): { graph_url: string; receiver_url: string; app_id: string; app_secret: string } {

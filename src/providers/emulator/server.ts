@@ -1,3 +1,4 @@
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FbpayError, UsageError } from '../../core/errors.js';
@@ -101,6 +102,8 @@ export interface EmulatorOptions {
   onRequest?: (entry: RequestLogEntry) => void;
   onWebhook?: (d: WebhookDelivery, a: WebhookAttempt) => void;
   log?: (line: string) => void;
+  /** Serve https with this key and certificate (PEM) instead of http. */
+  tls?: { key: string; cert: string };
 }
 
 export interface RunningEmulator extends EmulatorHost {
@@ -122,7 +125,7 @@ export async function startEmulator(provider: EmulatorProvider, opts: EmulatorOp
     webhooks,
     log: (line: string) => opts.log?.(line),
   };
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     requests++;
     const started = performance.now();
     handle(provider, hostObj, opts.maxBodyBytes ?? DEFAULT_MAX_BODY, req, res)
@@ -134,11 +137,12 @@ export async function startEmulator(provider: EmulatorProvider, opts: EmulatorOp
         const path = (req.url ?? '/').split('?')[0];
         opts.onRequest?.({ type: 'request', method: req.method ?? 'GET', path, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 });
       });
-  });
+  };
+  const server: Server = opts.tls ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert }, onRequest) : createServer(onRequest);
   server.keepAliveTimeout = 1000;
   await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
   const addr = server.address() as AddressInfo;
-  hostObj.url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  hostObj.url = `${opts.tls ? 'https' : 'http'}://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   const running: RunningEmulator = {
     provider,
     get url() {
