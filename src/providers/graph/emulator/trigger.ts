@@ -47,12 +47,7 @@ function run(event: string, params: Record<string, string>, ctx: GraphTriggerCon
     return {
       ids: { user: user.id, payment: purchase.payment_id, purchase_token: purchase.purchase_token, product: purchase.product_id },
       deliveries: ctx.notify(purchase.payment_id, ['actions']),
-      extra: {
-        user_access_token: user.access_token,
-        purchase_token: purchase.purchase_token,
-        payment_id: purchase.payment_id,
-        signed_request: purchase.signed_request,
-      },
+      extra: { user_access_token: user.access_token, signed_request: purchase.signed_request },
     };
   }
   if (event === 'fb-charge') {
