@@ -421,6 +421,8 @@ function page<T>(items: T[], r: Req, base: string): { data: T[]; paging?: Record
   if (start + data.length < items.length) {
     const next = new URL(`${base}${r.url.pathname}`);
     for (const [k, v] of r.url.searchParams) if (k !== 'after' && k !== 'before') next.searchParams.set(k, v);
+    // Graph's next URLs carry the access token, so following one needs nothing else.
+    if (r.token && !next.searchParams.has('access_token')) next.searchParams.set('access_token', r.token);
     next.searchParams.set('limit', String(size));
     next.searchParams.set('after', cursor(start + data.length - 1));
     paging.next = next.toString();
@@ -428,6 +430,7 @@ function page<T>(items: T[], r: Req, base: string): { data: T[]; paging?: Record
   if (start > 0) {
     const previous = new URL(`${base}${r.url.pathname}`);
     for (const [k, v] of r.url.searchParams) if (k !== 'after' && k !== 'before') previous.searchParams.set(k, v);
+    if (r.token && !previous.searchParams.has('access_token')) previous.searchParams.set('access_token', r.token);
     previous.searchParams.set('limit', String(size));
     previous.searchParams.set('before', cursor(start));
     paging.previous = previous.toString();
