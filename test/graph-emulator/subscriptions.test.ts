@@ -83,10 +83,10 @@ describe('fbpay webhook subscribe | subscriptions | unsubscribe against the emul
     await new Promise<void>((r) => liar.listen(0, '127.0.0.1', r));
     cleanups.push(() => new Promise((r) => liar.close(r)));
     const liarUrl = `http://127.0.0.1:${(liar.address() as { port: number }).port}/cb`;
-    const a = await (await fetch(`${emu.url}/v21.0/${APP_ID}/subscriptions`, { method: 'POST', body: form(liarUrl) })).json();
+    const a = await (await fetch(`${emu.url}/v21.0/${APP_ID}/subscriptions`, { method: 'POST', body: form(liarUrl) })).json() as any;
     expect(a.error).toMatchObject({ code: 2201, type: 'OAuthException' });
     expect(a.error.message).toMatch(/^\(#2201\) response does not match challenge, expected value="\d+", received="OK"$/);
-    const b = await (await fetch(`${emu.url}/${APP_ID}/subscriptions`, { method: 'POST', body: form('http://127.0.0.1:9/cb') })).json();
+    const b = await (await fetch(`${emu.url}/${APP_ID}/subscriptions`, { method: 'POST', body: form('http://127.0.0.1:9/cb') })).json() as any;
     expect(b.error.code).toBe(2200);
     expect(b.error.message).toContain('curl_errno = 7');
     expect(emu.state.subscriptions).toEqual([]);
@@ -96,7 +96,7 @@ describe('fbpay webhook subscribe | subscriptions | unsubscribe against the emul
     const emu = await emulator();
     const rx = await receiver();
     const post = async (extra: Record<string, string>) =>
-      (await (await fetch(`${emu.url}/${APP_ID}/subscriptions`, { method: 'POST', body: new URLSearchParams({ callback_url: rx.url, verify_token: TOKEN, access_token: `${APP_ID}|${SECRET}`, ...extra }) })).json()).error;
+      (await (await fetch(`${emu.url}/${APP_ID}/subscriptions`, { method: 'POST', body: new URLSearchParams({ callback_url: rx.url, verify_token: TOKEN, access_token: `${APP_ID}|${SECRET}`, ...extra }) })).json() as any).error;
     expect(await post({ object: 'payments' })).toMatchObject({ code: 100, message: '(#100) The parameter fields is required' });
     expect((await post({ object: 'payments', fields: 'actions,refunds' })).message).toContain('got "refunds"');
     expect((await post({ object: 'nope', fields: 'actions' })).message).toContain('Param object must be one of');

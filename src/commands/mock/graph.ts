@@ -77,6 +77,7 @@ Examples:
           ...provider.state.subscriptions.map((s) => `subscribed ${s.callback_url} to ${s.object} (${s.fields.join(', ')})`),
           ctx.chalk.dim(`try: fbpay trigger fb-purchase --emulator ${emu.url}`),
         ],
+        summary: (emu) => `stopped (${provider.state.requests.graph} Graph request(s), ${emu.requests} request(s) in all, ${emu.webhooks.sent} webhook(s) sent in ${emu.webhooks.attempts} attempt(s))`,
       });
     });
 }
