@@ -138,7 +138,7 @@ describe('fbpay fixtures list|show', () => {
     expect(charge).toMatchObject({ provider: 'facebook', kind: 'payments-update' });
     expect(charge.description).toBeTruthy();
     // the whole fixtures/ tree is loaded: anything the other providers ship shows up as well
-    const dirs = readdirSync(builtinFixturesDir());
+    const dirs = readdirSync(builtinFixturesDir(), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name); // fixtures/README.md sits beside them
     for (const d of dirs.filter((x) => x !== 'facebook')) {
       const files = readdirSync(join(builtinFixturesDir(), d)).filter((f) => f.endsWith('.json'));
       for (const f of files) expect(rows.map((x: any) => x.name)).toContain(f.replace(/\.json$/, ''));

@@ -2,13 +2,14 @@
  * What a decoded signed_request is, and what a developer does next with it. Pure: reads the payload
  * only (field names from Facebook's Payments Lite, Pay Dialog, legacy Credits and login flows).
  */
-export type SignedRequestKind = 'payments_lite_purchase' | 'pay_dialog_purchase' | 'credits_callback' | 'login' | 'unknown';
+export type SignedRequestKind = 'payments_lite_purchase' | 'pay_dialog_purchase' | 'credits_callback' | 'login' | 'app_callback' | 'unknown';
 
 export const KIND_LABELS: Record<SignedRequestKind, string> = {
   payments_lite_purchase: 'Payments Lite purchase',
   pay_dialog_purchase: 'Pay Dialog purchase',
   credits_callback: 'Credits callback',
   login: 'login',
+  app_callback: 'Deauthorize or Data Deletion Request callback',
   unknown: 'unknown payload',
 };
 
@@ -20,6 +21,8 @@ export function payloadKind(payload: Record<string, unknown>): SignedRequestKind
   if (has(payload, 'purchase_token')) return 'payments_lite_purchase';
   if (isObject(payload.credits)) return 'credits_callback';
   if (has(payload, 'payment_id')) return 'pay_dialog_purchase';
+  // Deauthorize and Data Deletion Request callbacks carry only the user_id (same payload; the URL tells them apart).
+  if (has(payload, 'user_id') && !has(payload, 'oauth_token') && !has(payload, 'code') && !has(payload, 'user')) return 'app_callback';
   if (has(payload, 'user_id') || has(payload, 'oauth_token') || has(payload, 'code')) return 'login';
   return 'unknown';
 }
@@ -104,6 +107,14 @@ export function describePayload(payload: Record<string, unknown>, kind: SignedRe
       for (const k of ['user_id', 'expires', 'oauth_token', 'code']) fact(k, k === 'oauth_token' && typeof payload[k] === 'string' ? maskToken(payload[k] as string) : payload[k]);
       if (!has(payload, 'user_id')) next.push('no user_id: the user has not authorized the app yet');
       else if (has(payload, 'code')) next.push('exchange code for an access token on your server (GET /oauth/access_token with client_id, client_secret, redirect_uri "" and code)');
+      break;
+    }
+    case 'app_callback': {
+      fact('user_id');
+      next.push(`posted to your Deauthorize callback: user ${show(payload.user_id)} removed the app; stop using their tokens and answer 200`);
+      next.push(
+        `posted to your Data Deletion Request callback: start deleting user ${show(payload.user_id)}'s data and reply JSON {"url":"<status page>","confirmation_code":"<alphanumeric code>"}`,
+      );
       break;
     }
     case 'unknown':
