@@ -276,6 +276,7 @@ describe('payload kinds and presets', () => {
       login: 'login',
       deauthorize: 'app_callback',
       'data-deletion': 'app_callback',
+      'instant-games-purchase': 'instant_games_purchase',
     };
     for (const name of PRESET_NAMES) {
       const p = buildPreset(name, { now, random });

@@ -92,3 +92,19 @@ describe('validateDataDeletionReply', () => {
     expect(validateDataDeletionReply('{"url":"https://x","confirmation_code":"a b"}').ok).toBe(false);
   });
 });
+
+describe('sign --preset instant-games-purchase, and decode', () => {
+  it('has the Instant Games field set (is_consumed, developer_payload, no app_id) and decodes as an Instant Games purchase', async () => {
+    const signed = await runCli(['sign', '--preset', 'instant-games-purchase', '--secret', SECRET]);
+    expect(signed.code).toBe(0);
+    const doc = JSON.parse((await runCli(['--json', 'decode', signed.stdout.trim(), '--secret', SECRET])).stdout);
+    expect(doc.kind).toBe('instant_games_purchase');
+    expect(Object.keys(doc.payload)).toEqual(['algorithm', 'developer_payload', 'is_consumed', 'issued_at', 'payment_id', 'product_id', 'purchase_time', 'purchase_token']);
+    const human = await runCli(['decode', signed.stdout.trim(), '--secret', SECRET]);
+    expect(human.stdout).toContain('Instant Games purchase');
+    expect(human.stdout).toContain('consumePurchaseAsync');
+    // A Payments Lite purchase (app_id, status) stays one, even with is_consumed set.
+    const lite = await runCli(['sign', '--preset', 'lite-purchase', '--set', 'is_consumed=false', '--secret', SECRET]);
+    expect(JSON.parse((await runCli(['--json', 'decode', lite.stdout.trim(), '--secret', SECRET])).stdout).kind).toBe('payments_lite_purchase');
+  });
+});

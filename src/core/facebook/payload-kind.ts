@@ -2,7 +2,7 @@
  * What a decoded signed_request is, and what a developer does next with it. Pure: reads the payload
  * only (field names from Facebook's Payments Lite, Pay Dialog, legacy Credits and login flows).
  */
-export type SignedRequestKind = 'payments_lite_purchase' | 'pay_dialog_purchase' | 'credits_callback' | 'login' | 'app_callback' | 'unknown';
+export type SignedRequestKind = 'payments_lite_purchase' | 'pay_dialog_purchase' | 'credits_callback' | 'login' | 'app_callback' | 'instant_games_purchase' | 'unknown';
 
 export const KIND_LABELS: Record<SignedRequestKind, string> = {
   payments_lite_purchase: 'Payments Lite purchase',
@@ -10,6 +10,7 @@ export const KIND_LABELS: Record<SignedRequestKind, string> = {
   credits_callback: 'Credits callback',
   login: 'login',
   app_callback: 'Deauthorize or Data Deletion Request callback',
+  instant_games_purchase: 'Instant Games purchase',
   unknown: 'unknown payload',
 };
 
@@ -18,6 +19,8 @@ const has = (p: Record<string, unknown>, k: string) => p[k] !== undefined && p[k
 
 /** Classifies a payload: `purchase_token` → Payments Lite; a `credits` object → Credits; `payment_id` → Pay Dialog; `user_id`/`oauth_token`/`code` → login. */
 export function payloadKind(payload: Record<string, unknown>): SignedRequestKind {
+  // Instant Games purchases carry is_consumed and no app_id (Payments Lite ones carry app_id and status).
+  if (has(payload, 'purchase_token') && has(payload, 'is_consumed') && !has(payload, 'app_id')) return 'instant_games_purchase';
   if (has(payload, 'purchase_token')) return 'payments_lite_purchase';
   if (isObject(payload.credits)) return 'credits_callback';
   if (has(payload, 'payment_id')) return 'pay_dialog_purchase';
@@ -107,6 +110,16 @@ export function describePayload(payload: Record<string, unknown>, kind: SignedRe
       for (const k of ['user_id', 'expires', 'oauth_token', 'code']) fact(k, k === 'oauth_token' && typeof payload[k] === 'string' ? maskToken(payload[k] as string) : payload[k]);
       if (!has(payload, 'user_id')) next.push('no user_id: the user has not authorized the app yet');
       else if (has(payload, 'code')) next.push('exchange code for an access token on your server (GET /oauth/access_token with client_id, client_secret, redirect_uri "" and code)');
+      break;
+    }
+    case 'instant_games_purchase': {
+      for (const k of ['product_id', 'payment_id', 'purchase_token', 'is_consumed', 'developer_payload', 'purchase_time']) fact(k);
+      const product = payload.product_id === undefined ? 'this product' : show(payload.product_id);
+      if (payload.is_consumed === true) next.push(`already consumed: do not grant ${product} again`);
+      else {
+        next.push(`grant ${product} once, keyed by payment_id ${show(payload.payment_id ?? '?')}`);
+        next.push(`then consume it in the game: FBInstant.payments.consumePurchaseAsync('${show(payload.purchase_token)}') (until then the player cannot buy it again)`);
+      }
       break;
     }
     case 'app_callback': {

@@ -5,7 +5,7 @@
  * number; legacy Credits callbacks carry numeric buyer/receiver/order_id and JSON-in-a-string
  * order_info / order_details. Keys are in Facebook's (alphabetical) order.
  */
-export const PRESET_NAMES = ['lite-purchase', 'pay-dialog', 'credits-get-items', 'credits-status-update', 'login', 'deauthorize', 'data-deletion'] as const;
+export const PRESET_NAMES = ['lite-purchase', 'pay-dialog', 'credits-get-items', 'credits-status-update', 'login', 'deauthorize', 'data-deletion', 'instant-games-purchase'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 export interface PresetOptions {
@@ -108,6 +108,19 @@ export function buildPreset(name: PresetName, opts: PresetOptions): Record<strin
       return { algorithm: 'HMAC-SHA256', issued_at: now, user_id: userId };
     case 'data-deletion':
       return { algorithm: 'HMAC-SHA256', expires, issued_at: now, user_id: userId };
+    // FBInstant.payments.purchaseAsync's signedRequest: the Purchase fields (developerPayload, paymentID,
+    // productID, purchaseTime, purchaseToken) in snake_case plus is_consumed, and no app_id or amount.
+    case 'instant-games-purchase':
+      return {
+        algorithm: 'HMAC-SHA256',
+        developer_payload: 'level-7-bundle',
+        is_consumed: false,
+        issued_at: now,
+        payment_id: digits(16),
+        product_id: 'gems_100',
+        purchase_time: now - 1,
+        purchase_token: digits(16),
+      };
     case 'login':
       return {
         algorithm: 'HMAC-SHA256',
