@@ -99,11 +99,14 @@ describe('sign --preset instant-games-purchase, and decode', () => {
     expect(signed.code).toBe(0);
     const doc = JSON.parse((await runCli(['--json', 'decode', signed.stdout.trim(), '--secret', SECRET])).stdout);
     expect(doc.kind).toBe('instant_games_purchase');
-    expect(Object.keys(doc.payload)).toEqual(['algorithm', 'developer_payload', 'is_consumed', 'issued_at', 'payment_id', 'product_id', 'purchase_time', 'purchase_token']);
+    expect(Object.keys(doc.payload)).toEqual(['algorithm', 'developer_payload', 'is_consumed', 'issued_at', 'payment_action_type', 'payment_id', 'product_id', 'purchase_price', 'purchase_time', 'purchase_token']);
+    expect(doc.payload.app_id).toBeUndefined();
     const human = await runCli(['decode', signed.stdout.trim(), '--secret', SECRET]);
     expect(human.stdout).toContain('Instant Games purchase');
     expect(human.stdout).toContain('consumePurchaseAsync');
-    // A Payments Lite purchase (app_id, status) stays one, even with is_consumed set.
+    // Facebook's documented example carries app_id too: still Instant Games. A Payments Lite purchase (status) stays one, even with is_consumed set.
+    const withAppId = await runCli(['sign', '--preset', 'instant-games-purchase', '--set', 'app_id="1"', '--secret', SECRET]);
+    expect(JSON.parse((await runCli(['--json', 'decode', withAppId.stdout.trim(), '--secret', SECRET])).stdout).kind).toBe('instant_games_purchase');
     const lite = await runCli(['sign', '--preset', 'lite-purchase', '--set', 'is_consumed=false', '--secret', SECRET]);
     expect(JSON.parse((await runCli(['--json', 'decode', lite.stdout.trim(), '--secret', SECRET])).stdout).kind).toBe('payments_lite_purchase');
   });

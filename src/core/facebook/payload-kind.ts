@@ -19,8 +19,8 @@ const has = (p: Record<string, unknown>, k: string) => p[k] !== undefined && p[k
 
 /** Classifies a payload: `purchase_token` → Payments Lite; a `credits` object → Credits; `payment_id` → Pay Dialog; `user_id`/`oauth_token`/`code` → login. */
 export function payloadKind(payload: Record<string, unknown>): SignedRequestKind {
-  // Instant Games purchases carry is_consumed and no app_id (Payments Lite ones carry app_id and status).
-  if (has(payload, 'purchase_token') && has(payload, 'is_consumed') && !has(payload, 'app_id')) return 'instant_games_purchase';
+  // Instant Games purchases carry is_consumed, payment_action_type and purchase_price; Payments Lite ones carry status and quantity.
+  if (has(payload, 'purchase_token') && (has(payload, 'payment_action_type') || has(payload, 'purchase_price') || (has(payload, 'is_consumed') && !has(payload, 'status')))) return 'instant_games_purchase';
   if (has(payload, 'purchase_token')) return 'payments_lite_purchase';
   if (isObject(payload.credits)) return 'credits_callback';
   if (has(payload, 'payment_id')) return 'pay_dialog_purchase';
@@ -113,7 +113,7 @@ export function describePayload(payload: Record<string, unknown>, kind: SignedRe
       break;
     }
     case 'instant_games_purchase': {
-      for (const k of ['product_id', 'payment_id', 'purchase_token', 'is_consumed', 'developer_payload', 'purchase_time']) fact(k);
+      for (const k of ['product_id', 'purchase_price', 'payment_id', 'purchase_token', 'is_consumed', 'payment_action_type', 'developer_payload', 'purchase_time']) fact(k);
       const product = payload.product_id === undefined ? 'this product' : show(payload.product_id);
       if (payload.is_consumed === true) next.push(`already consumed: do not grant ${product} again`);
       else {

@@ -108,16 +108,19 @@ export function buildPreset(name: PresetName, opts: PresetOptions): Record<strin
       return { algorithm: 'HMAC-SHA256', issued_at: now, user_id: userId };
     case 'data-deletion':
       return { algorithm: 'HMAC-SHA256', expires, issued_at: now, user_id: userId };
-    // FBInstant.payments.purchaseAsync's signedRequest: the Purchase fields (developerPayload, paymentID,
-    // productID, purchaseTime, purchaseToken) in snake_case plus is_consumed, and no app_id or amount.
+    // FBInstant.payments.purchaseAsync's signedRequest: Facebook's verification example (the field set
+    // Nakama's validator reads: is_consumed, payment_action_type, purchase_price, …) with the
+    // developer_payload real purchases carry, and without app_id, which captured payloads lack.
     case 'instant-games-purchase':
       return {
         algorithm: 'HMAC-SHA256',
         developer_payload: 'level-7-bundle',
         is_consumed: false,
         issued_at: now,
+        payment_action_type: 'charge',
         payment_id: digits(16),
         product_id: 'gems_100',
+        purchase_price: { amount: '1.99', currency: 'USD' },
         purchase_time: now - 1,
         purchase_token: digits(16),
       };
