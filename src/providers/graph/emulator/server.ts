@@ -116,12 +116,13 @@ export function createGraphEmulatorProvider(opts: GraphProviderOptions = {}): Gr
   const state = new EmulatorState({ appId, appSecret, now: opts.now });
   if (opts.webhookUrl) state.subscriptions.push({ object: 'payments', callback_url: opts.webhookUrl, fields: ['actions', 'disputes'], active: true });
   const routes = new GraphRoutes(state, opts);
+  const seeded: string[] = [];
   return {
     provider: 'facebook',
     state,
     defaultRetrySchedule: GRAPH_RETRY_SCHEDULE,
     triggerEvents: GRAPH_TRIGGER_EVENTS,
-    info: () => ({ app_id: appId, app_token: `${appId}|${maskTail(appSecret)}`, graph_version: 'v21.0', payments: state.payments.size, subscriptions: state.subscriptions.map((s) => ({ object: s.object, callback_url: s.callback_url, fields: s.fields })) }),
+    info: () => ({ app_id: appId, app_token: `${appId}|${maskTail(appSecret)}`, graph_version: 'v21.0', payments: state.payments.size, ...(seeded.length ? { seeded_payment_ids: seeded } : {}), subscriptions: state.subscriptions.map((s) => ({ object: s.object, callback_url: s.callback_url, fields: s.fields })) }),
     error: (status, message) => ({ status, body: new GraphFault(status, status >= 500 ? 1 : 100, message, status === 404 ? 'GraphMethodException' : 'OAuthException').envelope() }),
     handle: (req, host) => routes.handle(req, host),
     trigger: (event, params, host): Promise<TriggerOutcome> => runGraphTrigger(event, params, { state, host, notify: (id, changed) => routes.notify(host, id, changed) }),
@@ -138,7 +139,11 @@ export function createGraphEmulatorProvider(opts: GraphProviderOptions = {}): Gr
         });
       }
     },
-    seed: (path) => seedFixtures(state, path),
+    async seed(path) {
+      const ids = await seedFixtures(state, path);
+      seeded.push(...ids);
+      return ids;
+    },
   };
 }
 
