@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGraphEmulator, type GraphEmulator } from '../../src/providers/graph/emulator/index.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startBin } from '../helpers/cli.js';
 import { PHP, startPhp } from '../helpers/php.js';
 import { nodeReceiver, PHP_RECEIVER, spawnMockGraph } from './receivers.js';
 
@@ -166,6 +166,27 @@ describe('mock graph --webhook-url (the real binary)', () => {
     expect(lines.some((l) => l.type === 'webhook' && l.ok === true && l.url === rx.url)).toBe(true);
     expect(lines.some((l) => l.type === 'request' && l.path === '/_fbpay/trigger/fb-charge')).toBe(true);
     expect(lines.at(-1)).toMatchObject({ type: 'stopped', webhooks_sent: 1 });
+  });
+
+  it('prints one human line per request and per webhook attempt with --verbose (as on a terminal); -q silences them', async () => {
+    const rx = await receiver({ plan: [500] });
+    const loud = startBin(['mock', 'graph', '--port', '0', '--verbose', '--app-id', APP_ID, '--app-secret', SECRET, '--webhook-url', rx.url, '--verify-token', TOKEN, '--seed', 'fixtures/facebook/fb-payment-charge.json']);
+    cleanups.push(() => loud.stop());
+    const url = (await loud.waitFor(/listening on (http:\/\/\S+)/))[1];
+    await loud.waitFor(/seeded payment ids: \d+/);
+    expect((await runCli(['trigger', 'fb-charge', '--emulator', url])).code).toBe(0);
+    await loud.waitFor(/POST \/_fbpay\/trigger\/fb-charge 200/);
+    await loud.waitFor(/✓ webhook payments\.actions → \S+ 200 attempt 2/);
+    expect(loud.stderr).toMatch(/✗ webhook payments\.actions → \S+ 500 attempt 1 HTTP 500 \(retry in 10 ms\)/);
+    expect(await loud.stop()).toBe(130);
+    expect(loud.stderr).toMatch(/stopped \(\d+ Graph request\(s\), \d+ request\(s\) in all, 1 webhook\(s\) sent in 2 attempt\(s\)\)/);
+
+    const quiet = startBin(['-q', 'mock', 'graph', '--port', '0', '--verbose']);
+    cleanups.push(() => quiet.stop());
+    const qurl = (await quiet.waitFor(/listening on (http:\/\/\S+)/))[1];
+    expect((await runCli(['trigger', 'fb-charge', '--emulator', qurl])).code).toBe(0);
+    await quiet.stop();
+    expect(quiet.stderr).not.toContain('/_fbpay/trigger');
   });
 
   it('fails to start (exit 2) when the callback refuses the handshake, naming the refusal', async () => {
