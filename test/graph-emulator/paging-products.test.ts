@@ -34,6 +34,8 @@ describe('GET /app/purchases pages like Graph', () => {
     expect(new Set(tokens).size).toBe(30);
     const small = (await (await fetch(`${emu.url}/app/purchases?limit=10&after=${encodeURIComponent(first.paging.cursors.after)}`, { headers: { authorization: `OAuth ${userToken}` } })).json()) as any;
     expect(small.data.map((p: any) => p.purchase_token)).toEqual(tokens.slice(25, 30));
+    const byAppId = (await (await fetch(`${emu.url}/v21.0/${APP_ID}/purchases?limit=100`, { headers: { authorization: `OAuth ${userToken}` } })).json()) as any;
+    expect(byAppId.data.map((p: any) => p.purchase_token)).toEqual(tokens);
     const bad = await fetch(`${emu.url}/app/purchases?after=garbage`, { headers: { authorization: `OAuth ${userToken}` } });
     expect(((await bad.json()) as any).error.code).toBe(100);
   });

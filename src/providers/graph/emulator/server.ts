@@ -230,8 +230,9 @@ class GraphRoutes {
   private async graph(r: Req, host: EmulatorHost): Promise<Out> {
     const s = this.state;
     const [a, b] = r.parts;
-    if (r.parts.length === 2 && a === 'app' && b === 'purchases' && r.method === 'GET') {
-      const user = s.requireUser(this.caller(r), 'GET /app/purchases');
+    // GET /{application-id}/purchases ("purchases associated with this user-app pair" in the Graph reference) is the same list.
+    if (r.parts.length === 2 && (a === 'app' || a === s.appId) && b === 'purchases' && r.method === 'GET') {
+      const user = s.requireUser(this.caller(r), `GET /${a}/purchases`);
       return { body: page(s.listPurchases(user), r, host.url) };
     }
     if (r.parts.length === 2 && b === 'consume' && r.method === 'POST') {
