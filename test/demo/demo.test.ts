@@ -16,6 +16,7 @@ const SECTIONS = [
   '4. PayPal: sign a delivery with a test key, verify it',
   '5. Midas: sign a delivery callback with the callback rule, verify it',
   '6. webhook check: the conformance battery against the sample receiver',
+  '7. fbpay trigger: a chargeback and its reversal reach the subscribed receiver',
 ];
 
 /** Resolves true when something accepts a TCP connection at url's host:port. */
@@ -42,7 +43,7 @@ describe('fbpay demo (the binary, offline)', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(Date.now() - t).toBeLessThan(60_000);
     for (const s of SECTIONS) expect(r.stdout).toContain(s);
-    expect(r.stdout).toContain('6/6 sections did what they should');
+    expect(r.stdout).toContain('7/7 sections did what they should');
     expect(r.stdout).not.toMatch(/\u001b\[/);
     expect(r.stdout).not.toContain('✘');
     // What each section is there to show.
@@ -64,8 +65,8 @@ describe('fbpay demo (the binary, offline)', () => {
     const r = await runBin(['demo', '--json'], { timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ ok: true, passed: 6, failed: 0, failed_steps: [], stopped: true });
-    expect(doc.steps.map((s: { id: string }) => s.id)).toEqual(['lite-purchase', 'repurchase-1383001', 'payment-webhooks', 'paypal', 'midas', 'webhook-check']);
+    expect(doc).toMatchObject({ ok: true, passed: 7, failed: 0, failed_steps: [], stopped: true });
+    expect(doc.steps.map((s: { id: string }) => s.id)).toEqual(['lite-purchase', 'repurchase-1383001', 'payment-webhooks', 'paypal', 'midas', 'webhook-check', 'graph-trigger']);
     expect(doc.steps.every((s: { ok: boolean }) => s.ok)).toBe(true);
     const byId = Object.fromEntries(doc.steps.map((s: { id: string }) => [s.id, s]));
     expect(byId['repurchase-1383001']).toMatchObject({ repurchase_error: 1383001, app_token_consume_exit_code: 2, graph_error_for_app_token: 100, receiver_consumed: true, repurchase_after_consume: 200 });
@@ -163,7 +164,7 @@ describe('fbpay demo from an installed package', () => {
       expect(inst.status, inst.stderr).toBe(0);
       const r = spawnSync(join(consumer, 'node_modules', '.bin', 'fbpay'), ['demo', '--json'], { cwd: work, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: 'true' } });
       expect(r.status, r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, passed: 6 });
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, passed: 7 });
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -13,6 +13,7 @@ import { verifyPaypalWebhook } from '../../core/paypal/verify.js';
 import { httpRequest } from '../../transport/http.js';
 import type { DemoServices, ReceiverLedger } from './services.js';
 import { ellipsize } from '../../core/text.js';
+import { graphTriggerStep } from './graph-trigger.js';
 
 /**
  * The sections of `fbpay demo`. Each one drives the real pieces (the core functions, the CLI
@@ -355,7 +356,7 @@ const check: DemoStep = {
 };
 
 /** In order: each section builds on the services, not on the previous section. */
-export const DEMO_STEPS: readonly DemoStep[] = [litePurchase, repurchase, webhooks, paypal, midas, check];
+export const DEMO_STEPS: readonly DemoStep[] = [litePurchase, repurchase, webhooks, paypal, midas, check, graphTriggerStep];
 
 /** The app credentials shown in the header (masked: even demo secrets are never printed whole). */
 export function describeServices(s: DemoServices): { graph_url: string; receiver_url: string; app_id: string; app_secret: string } {
