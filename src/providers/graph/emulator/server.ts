@@ -1,5 +1,6 @@
 import { FbpayError, UsageError } from '../../../core/errors.js';
 import { hubSignatureHeaders } from '../../../core/facebook/hub-signature.js';
+import { maskSecret } from '../../../core/mask.js';
 import { startEmulator, type EmulatorHost, type EmulatorProvider, type EmulatorReply, type EmulatorRequest, type RequestLogEntry, type TriggerOutcome } from '../../emulator/server.js';
 import type { WebhookAttempt, WebhookDelivery, WebhookDispatcher } from '../../emulator/dispatcher.js';
 import { EmulatorState, GraphFault, type Caller, type EmulatorSubscription } from './state.js';
@@ -122,7 +123,7 @@ export function createGraphEmulatorProvider(opts: GraphProviderOptions = {}): Gr
     state,
     defaultRetrySchedule: GRAPH_RETRY_SCHEDULE,
     triggerEvents: GRAPH_TRIGGER_EVENTS,
-    info: () => ({ app_id: appId, app_token: `${appId}|${maskTail(appSecret)}`, graph_version: 'v21.0', payments: state.payments.size, ...(seeded.length ? { seeded_payment_ids: seeded } : {}), subscriptions: state.subscriptions.map((s) => ({ object: s.object, callback_url: s.callback_url, fields: s.fields })) }),
+    info: () => ({ app_id: appId, app_token: `${appId}|${maskSecret(appSecret)}`, graph_version: 'v21.0', payments: state.payments.size, ...(seeded.length ? { seeded_payment_ids: seeded } : {}), subscriptions: state.subscriptions.map((s) => ({ object: s.object, callback_url: s.callback_url, fields: s.fields })) }),
     error: (status, message) => ({ status, body: new GraphFault(status, status >= 500 ? 1 : 100, message, status === 404 ? 'GraphMethodException' : 'OAuthException').envelope() }),
     handle: (req, host) => routes.handle(req, host),
     trigger: (event, params, host): Promise<TriggerOutcome> => runGraphTrigger(event, params, { state, host, notify: (id, changed) => routes.notify(host, id, changed) }),
@@ -145,10 +146,6 @@ export function createGraphEmulatorProvider(opts: GraphProviderOptions = {}): Gr
       return ids;
     },
   };
-}
-
-function maskTail(secret: string): string {
-  return secret.length <= 4 ? '••••' : `${secret.slice(0, 2)}…${secret.slice(-2)}`;
 }
 
 async function seedFixtures(state: EmulatorState, path: string): Promise<string[]> {
