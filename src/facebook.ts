@@ -49,4 +49,5 @@ export {
   type VerdictAction,
 } from './core/facebook/payment.js';
 /** The offline Graph API emulator (node:http on loopback), for tests and demos; starts nothing until called. */
-export { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from './providers/graph/emulator/server.js';
+export { startGraphEmulator, createGraphEmulatorProvider, GRAPH_RETRY_SCHEDULE, type GraphEmulator, type GraphEmulatorOptions, type GraphEmulatorProvider } from './providers/graph/emulator/server.js';
+export { validateDataDeletionReply, type DataDeletionReplyVerdict } from './core/facebook/app-callbacks.js';

@@ -17,7 +17,7 @@
 //   - a Payments Lite purchase is consumed with the buyer's USER access token (an app token gets
 //     Graph error 100), otherwise the next purchase of that product fails with 1383001;
 //   - it answers quickly (Facebook gives up after ~20 s and retries; fbpay's check budget is 2 s).
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 
@@ -87,6 +87,10 @@ export class Ledger {
     /** @type {Map<string, object>} purchase_token → purchase */
     this.purchases = new Map();
     this.duplicates = 0;
+    /** @type {Map<string, {user_id: string, at: number}>} user_id → when they removed the app */
+    this.deauthorized = new Map();
+    /** @type {Map<string, {user_id: string, confirmation_code: string}>} user_id → their deletion request */
+    this.deletions = new Map();
   }
 
   /** Applies a decision once. Returns false (and changes nothing else) when it was already applied. */
@@ -111,7 +115,7 @@ export class Ledger {
   }
 
   toJSON() {
-    return { decisions: [...this.decisions.values()], purchases: [...this.purchases.values()], duplicates: this.duplicates };
+    return { decisions: [...this.decisions.values()], purchases: [...this.purchases.values()], duplicates: this.duplicates, deauthorized: [...this.deauthorized.values()], deletions: [...this.deletions.values()] };
   }
 }
 
@@ -120,11 +124,16 @@ async function handle(req, res, config, ledger) {
   if (req.method === 'GET' && url.pathname === '/ledger') return reply(res, 200, ledger.toJSON());
   if (req.method === 'GET' && url.searchParams.has('hub.mode')) return handshake(url, res, config);
   if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/health')) return reply(res, 200, { ok: true });
+  if (req.method === 'GET' && url.pathname === '/deletion') {
+    const found = [...ledger.deletions.values()].some((d) => d.confirmation_code === url.searchParams.get('code'));
+    return reply(res, found ? 200 : 404, found ? { confirmation_code: url.searchParams.get('code'), status: 'your data is being deleted' } : { error: 'unknown confirmation code' });
+  }
   if (req.method !== 'POST') return reply(res, 405, { error: 'method not allowed' });
   if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return reply(res, 413, { error: 'body too large' }, { connection: 'close' });
   const body = await readBody(req);
   if (body === null) return reply(res, 413, { error: 'body too large' }, { connection: 'close' });
   if (url.pathname === '/purchase') return litePurchase(req, body, res, config, ledger);
+  if (url.pathname === '/deauthorize' || url.pathname === '/data-deletion') return appCallback(url.pathname.slice(1), req, body, res, config, ledger);
   if (url.pathname === '/webhook' || url.pathname === '/') return update(req, body, res, config, ledger);
   return reply(res, 404, { error: 'not found' });
 }
@@ -192,6 +201,35 @@ async function update(req, body, res, config, ledger) {
     results.push({ payment_id: paymentId, verdict: v.verdict, applied, reason: v.reason });
   }
   reply(res, 200, { ok: true, results });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// App callbacks (App Dashboard → Settings): Facebook form-POSTs a signed_request naming the user_id.
+// Deauthorize: the user removed the app; answer 2xx. Data Deletion Request: start deleting and reply
+// {"url","confirmation_code"} so the user can follow the request (one code per user: a repeat gets the same).
+
+function appCallback(kind, req, body, res, config, ledger) {
+  const fields = readFields(req, body);
+  const check = verifySignedRequest(fields && typeof fields.signed_request === 'string' ? fields.signed_request : '', config.appSecret);
+  if (!check.ok) {
+    config.log(`${kind} refused: ${check.reason}`);
+    return reply(res, 403, { error: check.reason });
+  }
+  const userId = String(check.payload.user_id ?? '');
+  if (!/^\d{1,32}$/.test(userId)) return reply(res, 400, { error: 'the signed_request has no user_id' });
+  if (kind === 'deauthorize') {
+    if (!ledger.deauthorized.has(userId)) ledger.deauthorized.set(userId, { user_id: userId, at: Number(check.payload.issued_at ?? 0) });
+    config.log(`user ${userId} removed the app`);
+    return reply(res, 200, { ok: true });
+  }
+  let request = ledger.deletions.get(userId);
+  if (!request) {
+    request = { user_id: userId, confirmation_code: randomBytes(8).toString('hex') };
+    ledger.deletions.set(userId, request);
+  }
+  config.log(`data deletion requested for user ${userId}: ${request.confirmation_code}`);
+  const base = config.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
+  return reply(res, 200, { url: `${base}/deletion?code=${request.confirmation_code}`, confirmation_code: request.confirmation_code });
 }
 
 /** X-Hub-Signature-256 (sha256=hex) when present, else X-Hub-Signature (sha1=hex); HMAC of the raw body. */

@@ -96,3 +96,11 @@ export async function graphClientFor(ctx: Ctx, o: GraphOptions, kind: TokenKind,
     onRetry: ({ attempt, waitMs, reason }) => ctx.info(ctx.chalk.dim(`${reason}; retry ${attempt} in ${Math.round(waitMs)} ms`)),
   });
 }
+
+/** The app id for /{app-id}/… edges: --app-id / FB_APP_ID, else the id in an app token (APP_ID|…). */
+export async function appIdFor(ctx: Ctx, o: GraphOptions): Promise<string> {
+  const fromToken = (t: string | undefined) => (t && t.includes('|') ? t.split('|')[0] : undefined);
+  const id = ctx.setting('appId', o.appId).value ?? fromToken(o.accessToken) ?? fromToken(ctx.setting('accessToken', undefined).value);
+  if (id) return id;
+  return ctx.requireSetting('appId', o.appId, 'app id');
+}

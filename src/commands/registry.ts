@@ -14,6 +14,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   sign: { summary: 'make a signed_request (Payments Lite, Pay Dialog, Credits, login)', load: () => import('./sign.js') },
   consume: { summary: 'consume a Payments Lite purchase (needs a USER access token)', load: () => import('./consume.js') },
   purchases: { summary: 'list unconsumed Payments Lite purchases', load: () => import('./purchases.js') },
+  products: { summary: "the app's in-app products: list, create", load: () => import('./products/index.js') },
   payment: { summary: 'Graph API payment object: get, refund, dispute', load: () => import('./payment/index.js') },
   explain: { summary: 'what an error code means and what to do', load: () => import('./explain.js') },
   mock: { summary: 'offline emulators (mock graph|paypal|midas)', load: () => import('./mock/index.js') },

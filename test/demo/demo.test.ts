@@ -13,11 +13,12 @@ const SECTIONS = [
   '1. Payments Lite: sign and decode a purchase',
   '2. The 1383001 repurchase failure, and its fix',
   '3. Payments webhooks: charge, dispute, chargeback, reversal',
-  '4. PayPal: sign a delivery with a test key, verify it',
-  '5. PayPal: a subscription on `fbpay mock paypal`, delivered to the reference receiver',
-  '6. Midas: sign a delivery callback with the callback rule, verify it',
-  '7. Midas: order on the emulator, pay, the signed delivery to the reference receiver',
-  '8. webhook check: the conformance battery against the sample receiver',
+  '4. fbpay trigger: a chargeback and its reversal reach the subscribed receiver',
+  '5. PayPal: sign a delivery with a test key, verify it',
+  '6. PayPal: a subscription on `fbpay mock paypal`, delivered to the reference receiver',
+  '7. Midas: sign a delivery callback with the callback rule, verify it',
+  '8. Midas: order on the emulator, pay, the signed delivery to the reference receiver',
+  '9. webhook check: the conformance battery against the sample receiver',
 ];
 
 /** Resolves true when something accepts a TCP connection at url's host:port. */
@@ -44,7 +45,7 @@ describe('fbpay demo (the binary, offline)', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(Date.now() - t).toBeLessThan(60_000);
     for (const s of SECTIONS) expect(r.stdout).toContain(s);
-    expect(r.stdout).toContain('8/8 sections did what they should');
+    expect(r.stdout).toContain('9/9 sections did what they should');
     expect(r.stdout).not.toMatch(/\u001b\[/);
     expect(r.stdout).not.toContain('✘');
     // What each section is there to show.
@@ -69,8 +70,8 @@ describe('fbpay demo (the binary, offline)', () => {
     const r = await runBin(['demo', '--json'], { timeoutMs: 60_000 });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ ok: true, passed: 8, failed: 0, failed_steps: [], stopped: true });
-    expect(doc.steps.map((s: { id: string }) => s.id)).toEqual(['lite-purchase', 'repurchase-1383001', 'payment-webhooks', 'paypal', 'paypal-subscription', 'midas', 'midas-flow', 'webhook-check']);
+    expect(doc).toMatchObject({ ok: true, passed: 9, failed: 0, failed_steps: [], stopped: true });
+    expect(doc.steps.map((s: { id: string }) => s.id)).toEqual(['lite-purchase', 'repurchase-1383001', 'payment-webhooks', 'graph-trigger', 'paypal', 'paypal-subscription', 'midas', 'midas-flow', 'webhook-check']);
     expect(doc.steps.every((s: { ok: boolean }) => s.ok)).toBe(true);
     const byId = Object.fromEntries(doc.steps.map((s: { id: string }) => [s.id, s]));
     expect(byId['repurchase-1383001']).toMatchObject({ repurchase_error: 1383001, app_token_consume_exit_code: 2, graph_error_for_app_token: 100, receiver_consumed: true, repurchase_after_consume: 200 });
@@ -171,7 +172,7 @@ describe('fbpay demo from an installed package', () => {
       expect(inst.status, inst.stderr).toBe(0);
       const r = spawnSync(join(consumer, 'node_modules', '.bin', 'fbpay'), ['demo', '--json'], { cwd: work, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: 'true' } });
       expect(r.status, r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, passed: 8 });
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, passed: 9 });
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

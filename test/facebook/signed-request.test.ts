@@ -274,6 +274,9 @@ describe('payload kinds and presets', () => {
       'credits-get-items': 'credits_callback',
       'credits-status-update': 'credits_callback',
       login: 'login',
+      deauthorize: 'app_callback',
+      'data-deletion': 'app_callback',
+      'instant-games-purchase': 'instant_games_purchase',
     };
     for (const name of PRESET_NAMES) {
       const p = buildPreset(name, { now, random });

@@ -77,7 +77,7 @@ describe('subscriptions', () => {
     expect(got[1].url).toBe('/cb');
     expectSigned(got[1]);
   });
-  it('a wrong verify token or a callback that does not echo the challenge → error 2200, nothing saved', async () => {
+  it('a wrong verify token (2200) or a callback that does not echo the challenge (2201, as Facebook answers) → nothing saved', async () => {
     const rx = await startReceiver({ verifyToken: 'right' });
     cleanups.push(rx.close);
     const echoWrong = await startReceiver({ challengeReply: () => 'nope' });
@@ -87,7 +87,7 @@ describe('subscriptions', () => {
     const bad = await graphPost(emu.url, `/${APP_ID}/subscriptions`, { access_token: APP_TOKEN, object: 'payments', callback_url: rx.url, fields: 'actions', verify_token: 'wrong' });
     expect(bad.json.error.code).toBe(2200);
     const bad2 = await graphPost(emu.url, `/${APP_ID}/subscriptions`, { access_token: APP_TOKEN, object: 'payments', callback_url: echoWrong.url, fields: 'actions' });
-    expect(bad2.json.error.code).toBe(2200);
+    expect(bad2.json.error.code).toBe(2201);
     expect(emu.state.subscriptions).toHaveLength(0);
     const user = (await admin(emu.url, '/_fbpay/users')).json;
     expect((await graphPost(emu.url, `/${APP_ID}/subscriptions`, { access_token: user.access_token, object: 'payments', callback_url: rx.url })).json.error.code).toBe(100);

@@ -2,46 +2,52 @@ import { Command } from 'commander';
 import * as z from 'zod/mini';
 import type { Ctx } from '../../ui/context.js';
 import { maskSecret } from '../../core/mask.js';
-import { intOption, parseOptions } from '../options.js';
+import { parseOptions } from '../options.js';
+import { runEmulatorCommand, withEmulatorOptions } from './run.js';
 
 export const mockGraphOptionsSchema = z.object({
   port: z.number(),
   host: z.string(),
+  retrySchedule: z.optional(z.string()),
   appId: z.optional(z.string()),
   appSecret: z.optional(z.string()),
   secret: z.optional(z.string()),
   seed: z.optional(z.string()),
   webhookUrl: z.optional(z.string()),
+  verifyToken: z.optional(z.string()),
   allowRemote: z.optional(z.boolean()),
 });
 
 const DEFAULT_APP_ID = '1000000000000001';
 const DEFAULT_APP_SECRET = 'fbpay-emulator-secret';
+/** Facebook's retry schedule scaled down (GRAPH_RETRY_SCHEDULE; kept here so --help loads no emulator code). */
+const GRAPH_SCHEDULE = [10, 100, 500, 1500];
 
 export function mockGraphCommand(ctx: Ctx): Command {
-  return new Command('graph')
-    .description('a stateful offline Graph API emulator: payments, refunds, disputes, purchases, consume, products, subscriptions')
-    .option('--port <port>', 'port to listen on (0 = a free one)', intOption('--port', { min: 0, max: 65535 }), 0)
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
+  const cmd = new Command('graph').description('a stateful offline Graph API emulator: payments, refunds, disputes, purchases, consume, products, webhook subscriptions, fbpay trigger fb-…');
+  withEmulatorOptions(cmd, 0, GRAPH_SCHEDULE);
+  return cmd
     .option('--app-id <id>', `app id (FB_APP_ID; default ${DEFAULT_APP_ID})`)
     .option('--app-secret <secret>', `app secret (FB_APP_SECRET; default "${DEFAULT_APP_SECRET}")`)
     .option('--secret <secret>', 'same as --app-secret')
     .option('--seed <fixtures>', 'a fixture file or folder: every fixture with a "payment" is loaded at start')
-    .option('--webhook-url <url>', 'send a signed payments webhook here on every payment change')
+    .option('--webhook-url <url>', 'subscribe this callback to payments updates at start (the hub.challenge handshake included), like POST /{app-id}/subscriptions')
+    .option('--verify-token <token>', 'the verify token the --webhook-url callback expects (FB_VERIFY_TOKEN)')
     .option('--allow-remote', 'allow non-loopback webhook and subscription callback URLs')
     .addHelpText(
       'after',
       `
 Graph routes (with or without /v21.0): GET /{payment-id}, POST /{payment-id}/refunds,
-POST /{payment-id}/dispute, GET /app/purchases, POST /{purchase_token}/consume,
-GET /{app-id}/products, GET|POST|DELETE /{app-id}/subscriptions.
-Admin routes (JSON): POST /_fbpay/users, /_fbpay/purchases, /_fbpay/payments,
-/_fbpay/payments/{id}/actions, /_fbpay/payments/{id}/disputes, /_fbpay/faults; GET /_fbpay/stats.
+POST /{payment-id}/dispute, GET /app/purchases (paged), POST /{purchase_token}/consume,
+GET|POST /{app-id}/products, GET|POST|DELETE /{app-id}/subscriptions.
+Admin routes (JSON, documented in the README): POST /_fbpay/users, /_fbpay/purchases, /_fbpay/payments,
+/_fbpay/payments/{id}/actions, /_fbpay/payments/{id}/disputes, /_fbpay/faults, /_fbpay/trigger/{event};
+GET /_fbpay/info, /_fbpay/deliveries, /_fbpay/stats.
 
 Examples:
   $ fbpay mock graph --port 4000
-  $ fbpay mock graph --port 4000 --webhook-url http://127.0.0.1:3000/webhook --seed fixtures/facebook
-  $ curl -s -X POST http://127.0.0.1:4000/_fbpay/users -d '{}'
+  $ fbpay mock graph --port 4000 --webhook-url http://127.0.0.1:3000/webhook --verify-token my-token --seed fixtures/facebook
+  $ fbpay trigger fb-purchase --emulator http://127.0.0.1:4000
   $ fbpay payment get <id> --graph-url http://127.0.0.1:4000 --app-id ${DEFAULT_APP_ID} --secret ${DEFAULT_APP_SECRET}`,
     )
     .action(async (options: unknown) => {
@@ -52,31 +58,26 @@ Examples:
         const { assertTargetAllowed } = await import('../../transport/http.js');
         assertTargetAllowed(o.webhookUrl, Boolean(o.allowRemote));
       }
-      const { startGraphEmulator } = await import('../../providers/graph/emulator/index.js');
-      const emu = await startGraphEmulator({
-        port: o.port,
-        host: o.host,
+      const verifyToken = ctx.setting('verifyToken', o.verifyToken).value;
+      const { createGraphEmulatorProvider } = await import('../../providers/graph/emulator/index.js');
+      const provider = createGraphEmulatorProvider({
         appId,
         appSecret,
-        webhookUrl: o.webhookUrl,
-        seedDir: o.seed,
         allowRemote: o.allowRemote,
-        log: ctx.opts.verbose ? (line) => ctx.verbose(line) : undefined,
+        subscribe: o.webhookUrl ? { callbackUrl: o.webhookUrl, verifyToken } : undefined,
       });
-      if (ctx.opts.json) ctx.ndjson({ type: 'listening', url: emu.url, app_id: appId, payments: emu.state.payments.size });
-      else {
-        ctx.out(`Graph emulator listening on ${emu.url}`);
-        ctx.info(`app id ${appId} · app token ${appId}|${maskSecret(appSecret)} · ${emu.state.payments.size} seeded payment(s)`);
-        ctx.info(ctx.chalk.dim(`try: fbpay payment get <id> --graph-url ${emu.url} --app-id ${appId} --secret …   (Ctrl-C stops)`));
-      }
-      await new Promise<void>((resolve) => {
-        if (ctx.signal.aborted) return resolve();
-        ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+      const seeded = o.seed ? await provider.seed(o.seed) : [];
+      await runEmulatorCommand(ctx, {
+        title: 'Graph',
+        provider,
+        options: o,
+        describe: (emu) => [
+          `app id ${appId} · app token ${appId}|${maskSecret(appSecret)} · ${provider.state.payments.size} seeded payment(s)`,
+          ...(seeded.length ? [`seeded payment ids: ${seeded.join(' ')}`] : []),
+          ...provider.state.subscriptions.map((s) => `subscribed ${s.callback_url} to ${s.object} (${s.fields.join(', ')})`),
+          ctx.chalk.dim(`try: fbpay trigger fb-purchase --emulator ${emu.url}`),
+        ],
+        summary: (emu) => `stopped (${provider.state.requests.graph} Graph request(s), ${emu.requests} request(s) in all, ${emu.webhooks.sent} webhook(s) sent in ${emu.webhooks.attempts} attempt(s))`,
       });
-      await emu.close();
-      if (ctx.opts.json) ctx.ndjson({ type: 'stopped', requests: emu.state.requests });
-      else ctx.info(`stopped (${emu.state.requests.graph} Graph request(s), ${emu.state.webhooks.length} webhook(s) sent)`);
-      // Like every long command stopped by Ctrl-C or SIGTERM (and like `webhook listen`): exit 130.
-      ctx.exitCode = 130;
     });
 }

@@ -43,6 +43,8 @@ export interface RunEmulatorSpec {
   tls?: { key: string; cert: string };
   /** Human lines after "… listening on URL" (credentials, ids, a try: line). */
   describe?: (emu: RunningEmulator) => string[];
+  /** The human stop line, when the provider words it its own way (default: requests and webhooks). */
+  summary?: (emu: RunningEmulator) => string;
 }
 
 /** Starts the emulator, logs while it runs, and returns when Ctrl-C or SIGTERM stops it (exit 130). */
@@ -87,7 +89,7 @@ export async function runEmulatorCommand(ctx: Ctx, spec: RunEmulatorSpec): Promi
   await emu.close();
   const summary = { requests: emu.requests, webhooks_sent: emu.webhooks.sent, webhook_attempts: emu.webhooks.attempts, ...(spec.provider.stats?.() ?? {}) };
   if (ctx.opts.json) ctx.ndjson({ type: 'stopped', ...summary });
-  else ctx.info(`stopped: ${summary.requests} request(s) served, ${summary.webhooks_sent} webhook(s) sent (${summary.webhook_attempts} attempt(s))`);
+  else ctx.info(spec.summary?.(emu) ?? `stopped: ${summary.requests} request(s) served, ${summary.webhooks_sent} webhook(s) sent (${summary.webhook_attempts} attempt(s))`);
   ctx.exitCode = 130;
 }
 

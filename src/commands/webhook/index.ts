@@ -6,6 +6,9 @@ import { webhookReplayCommand } from './replay.js';
 import { webhookChallengeCommand } from './challenge.js';
 import { webhookListenCommand } from './listen.js';
 import { webhookCheckCommand } from './check.js';
+import { webhookSubscribeCommand } from './subscribe.js';
+import { webhookSubscriptionsCommand } from './subscriptions.js';
+import { webhookUnsubscribeCommand } from './unsubscribe.js';
 
 export default function webhookCommand(ctx: Ctx): Command {
   return new Command('webhook')
@@ -15,5 +18,8 @@ export default function webhookCommand(ctx: Ctx): Command {
     .addCommand(webhookReplayCommand(ctx))
     .addCommand(webhookChallengeCommand(ctx))
     .addCommand(webhookListenCommand(ctx))
-    .addCommand(webhookCheckCommand(ctx));
+    .addCommand(webhookCheckCommand(ctx))
+    .addCommand(webhookSubscribeCommand(ctx))
+    .addCommand(webhookSubscriptionsCommand(ctx))
+    .addCommand(webhookUnsubscribeCommand(ctx));
 }

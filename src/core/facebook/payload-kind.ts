@@ -2,13 +2,15 @@
  * What a decoded signed_request is, and what a developer does next with it. Pure: reads the payload
  * only (field names from Facebook's Payments Lite, Pay Dialog, legacy Credits and login flows).
  */
-export type SignedRequestKind = 'payments_lite_purchase' | 'pay_dialog_purchase' | 'credits_callback' | 'login' | 'unknown';
+export type SignedRequestKind = 'payments_lite_purchase' | 'pay_dialog_purchase' | 'credits_callback' | 'login' | 'app_callback' | 'instant_games_purchase' | 'unknown';
 
 export const KIND_LABELS: Record<SignedRequestKind, string> = {
   payments_lite_purchase: 'Payments Lite purchase',
   pay_dialog_purchase: 'Pay Dialog purchase',
   credits_callback: 'Credits callback',
   login: 'login',
+  app_callback: 'Deauthorize or Data Deletion Request callback',
+  instant_games_purchase: 'Instant Games purchase',
   unknown: 'unknown payload',
 };
 
@@ -17,9 +19,13 @@ const has = (p: Record<string, unknown>, k: string) => p[k] !== undefined && p[k
 
 /** Classifies a payload: `purchase_token` → Payments Lite; a `credits` object → Credits; `payment_id` → Pay Dialog; `user_id`/`oauth_token`/`code` → login. */
 export function payloadKind(payload: Record<string, unknown>): SignedRequestKind {
+  // Instant Games purchases carry is_consumed, payment_action_type and purchase_price; Payments Lite ones carry status and quantity.
+  if (has(payload, 'purchase_token') && (has(payload, 'payment_action_type') || has(payload, 'purchase_price') || (has(payload, 'is_consumed') && !has(payload, 'status')))) return 'instant_games_purchase';
   if (has(payload, 'purchase_token')) return 'payments_lite_purchase';
   if (isObject(payload.credits)) return 'credits_callback';
   if (has(payload, 'payment_id')) return 'pay_dialog_purchase';
+  // Deauthorize and Data Deletion Request callbacks carry only the user_id (same payload; the URL tells them apart).
+  if (has(payload, 'user_id') && !has(payload, 'oauth_token') && !has(payload, 'code') && !has(payload, 'user')) return 'app_callback';
   if (has(payload, 'user_id') || has(payload, 'oauth_token') || has(payload, 'code')) return 'login';
   return 'unknown';
 }
@@ -104,6 +110,24 @@ export function describePayload(payload: Record<string, unknown>, kind: SignedRe
       for (const k of ['user_id', 'expires', 'oauth_token', 'code']) fact(k, k === 'oauth_token' && typeof payload[k] === 'string' ? maskToken(payload[k] as string) : payload[k]);
       if (!has(payload, 'user_id')) next.push('no user_id: the user has not authorized the app yet');
       else if (has(payload, 'code')) next.push('exchange code for an access token on your server (GET /oauth/access_token with client_id, client_secret, redirect_uri "" and code)');
+      break;
+    }
+    case 'instant_games_purchase': {
+      for (const k of ['product_id', 'purchase_price', 'payment_id', 'purchase_token', 'is_consumed', 'payment_action_type', 'developer_payload', 'purchase_time']) fact(k);
+      const product = payload.product_id === undefined ? 'this product' : show(payload.product_id);
+      if (payload.is_consumed === true) next.push(`already consumed: do not grant ${product} again`);
+      else {
+        next.push(`grant ${product} once, keyed by payment_id ${show(payload.payment_id ?? '?')}`);
+        next.push(`then consume it in the game: FBInstant.payments.consumePurchaseAsync('${show(payload.purchase_token)}') (until then the player cannot buy it again)`);
+      }
+      break;
+    }
+    case 'app_callback': {
+      fact('user_id');
+      next.push(`posted to your Deauthorize callback: user ${show(payload.user_id)} removed the app; stop using their tokens and answer 200`);
+      next.push(
+        `posted to your Data Deletion Request callback: start deleting user ${show(payload.user_id)}'s data and reply JSON {"url":"<status page>","confirmation_code":"<alphanumeric code>"}`,
+      );
       break;
     }
     case 'unknown':

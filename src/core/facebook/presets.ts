@@ -5,7 +5,7 @@
  * number; legacy Credits callbacks carry numeric buyer/receiver/order_id and JSON-in-a-string
  * order_info / order_details. Keys are in Facebook's (alphabetical) order.
  */
-export const PRESET_NAMES = ['lite-purchase', 'pay-dialog', 'credits-get-items', 'credits-status-update', 'login'] as const;
+export const PRESET_NAMES = ['lite-purchase', 'pay-dialog', 'credits-get-items', 'credits-status-update', 'login', 'deauthorize', 'data-deletion', 'instant-games-purchase'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 export interface PresetOptions {
@@ -102,6 +102,28 @@ export function buildPreset(name: PresetName, opts: PresetOptions): Record<strin
         user_id: userId,
       };
     }
+    // The app callbacks (Deauthorize, Data Deletion Request): only the app-scoped user_id, as in
+    // Facebook's parsed example {"algorithm","expires","issued_at","user_id"}.
+    case 'deauthorize':
+      return { algorithm: 'HMAC-SHA256', issued_at: now, user_id: userId };
+    case 'data-deletion':
+      return { algorithm: 'HMAC-SHA256', expires, issued_at: now, user_id: userId };
+    // FBInstant.payments.purchaseAsync's signedRequest: Facebook's verification example (the field set
+    // Nakama's validator reads: is_consumed, payment_action_type, purchase_price, …) with the
+    // developer_payload real purchases carry, and without app_id, which captured payloads lack.
+    case 'instant-games-purchase':
+      return {
+        algorithm: 'HMAC-SHA256',
+        developer_payload: 'level-7-bundle',
+        is_consumed: false,
+        issued_at: now,
+        payment_action_type: 'charge',
+        payment_id: digits(16),
+        product_id: 'gems_100',
+        purchase_price: { amount: '1.99', currency: 'USD' },
+        purchase_time: now - 1,
+        purchase_token: digits(16),
+      };
     case 'login':
       return {
         algorithm: 'HMAC-SHA256',

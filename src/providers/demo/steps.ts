@@ -15,6 +15,7 @@ import type { DemoServices, ReceiverLedger } from './services.js';
 import { paypalSubscriptionStep } from './paypal-emulator.js';
 import { ellipsize } from '../../core/text.js';
 import { midasFlow } from './midas.js';
+import { graphTriggerStep } from './graph-trigger.js';
 
 /**
  * The sections of `fbpay demo`. Each one drives the real pieces (the core functions, the CLI
@@ -357,7 +358,7 @@ const check: DemoStep = {
 };
 
 /** In order: each section builds on the services, not on the previous section. */
-export const DEMO_STEPS: readonly DemoStep[] = [litePurchase, repurchase, webhooks, paypal, paypalSubscriptionStep, midas, midasFlow, check];
+export const DEMO_STEPS: readonly DemoStep[] = [litePurchase, repurchase, webhooks, graphTriggerStep, paypal, paypalSubscriptionStep, midas, midasFlow, check];
 
 /** The app credentials shown in the header (masked: even demo secrets are never printed whole). */
 export function describeServices(s: DemoServices): { graph_url: string; receiver_url: string; app_id: string; app_secret: string } {

@@ -3,6 +3,7 @@ import type { RenderedFixture } from '../../core/fixtures/schema.js';
 import { hubSignature, verifyHubSignature, HUB_HEADER, type HubAlgorithm } from '../../core/facebook/hub-signature.js';
 import { base64UrlEncode, decodeSignedRequest, parseSignedRequest, signSignedRequest } from '../../core/facebook/signed-request.js';
 import { validateCreditsReplyText, CREDITS_METHODS, type CreditsMethod } from '../../core/facebook/credits.js';
+import { validateDataDeletionReply } from '../../core/facebook/app-callbacks.js';
 import { safeEqual } from '../../core/safe-equal.js';
 import { httpRequest, type HttpResponse } from '../../transport/http.js';
 import type {
@@ -35,7 +36,7 @@ import type {
  */
 export const STALE_SECONDS = 2 * 24 * 3600;
 
-const SIGNED_REQUEST_KINDS = new Set(['lite-purchase', 'pay-dialog-purchase', 'credits-callback']);
+const SIGNED_REQUEST_KINDS = new Set(['lite-purchase', 'pay-dialog-purchase', 'credits-callback', 'deauthorize-callback', 'data-deletion-callback']);
 const HOP_HEADERS = new Set(['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'x-hub-signature', 'x-hub-signature-256', 'expect', 'te', 'upgrade']);
 
 function requireSecret(opts: AdapterOptions): string {
@@ -83,6 +84,7 @@ export function createReplayAdapter(opts: AdapterOptions): ReplayAdapter {
       return buildFixture(fx, ctx, secret, signHeaders);
     },
     judge(res: HttpResponse, delivery: OutgoingDelivery, expect: ExpectSpec): ReplyVerdict | undefined {
+      if (delivery.meta?.kind === 'data-deletion-callback') return judgeDataDeletionReply(res, delivery, expect);
       const method = delivery.meta?.credits_method as CreditsMethod | undefined;
       if (!method || delivery.meta?.tamper) return undefined;
       const wants2xx = (expect.kind === 'class' && expect.cls === 2) || (expect.kind === 'status' && expect.status >= 200 && expect.status < 300);
@@ -92,6 +94,16 @@ export function createReplayAdapter(opts: AdapterOptions): ReplayAdapter {
       return v.ok ? { ok: true } : { ok: false, reason: `credits reply: ${v.reason}` };
     },
   };
+}
+
+/** A Data Deletion Request callback's 2xx reply must be {"url","confirmation_code"}: a reply without either fails, naming it. */
+function judgeDataDeletionReply(res: HttpResponse, delivery: OutgoingDelivery, expect: ExpectSpec): ReplyVerdict | undefined {
+  if (delivery.meta?.tamper) return undefined;
+  const wants2xx = (expect.kind === 'class' && expect.cls === 2) || (expect.kind === 'status' && expect.status >= 200 && expect.status < 300);
+  if (!wants2xx || res.status < 200 || res.status > 299) return undefined;
+  if (expect.kind === 'status' && res.status !== expect.status) return undefined;
+  const v = validateDataDeletionReply(res.body.toString('utf8'));
+  return v.ok ? { ok: true } : { ok: false, reason: `data-deletion reply: ${v.reason}` };
 }
 
 /** Turns a rendered Facebook fixture into exact bytes and headers. Exported for tests and `webhook check`. */
@@ -285,6 +297,7 @@ export function summarizeBody(body: Buffer, now?: () => number): Record<string, 
 function describeSignedRequestPayload(kind: string, p: Record<string, unknown>): Record<string, unknown> {
   if (kind === 'lite-purchase') return { purchase_token: p.purchase_token, payment_id: p.payment_id };
   if (kind === 'pay-dialog-purchase') return { payment_id: p.payment_id };
+  if (kind === 'deauthorize-callback' || kind === 'data-deletion-callback') return { user_id: p.user_id };
   const credits = isObject(p.credits) ? p.credits : {};
   return { order_id: credits.order_id };
 }

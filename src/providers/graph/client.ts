@@ -66,7 +66,12 @@ export class GraphClient {
     return this.call<T>('POST', path, call);
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, call: GraphCallOptions): Promise<T> {
+  /** DELETE: parameters in the query string, the token in the Authorization header (as on GET). */
+  delete<T = unknown>(path: string, call: GraphCallOptions = {}): Promise<T> {
+    return this.call<T>('DELETE', path, call);
+  }
+
+  private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, call: GraphCallOptions): Promise<T> {
     const { accessToken, appSecret } = this.opts;
     const url = this.url(path);
     const params = new URLSearchParams();
@@ -74,7 +79,7 @@ export class GraphClient {
     const proof = this.opts.proof && accessToken && appSecret ? appsecretProof(accessToken, appSecret) : undefined;
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'fbpay' };
     let body: string | undefined;
-    if (method === 'GET') {
+    if (method !== 'POST') {
       if (proof) params.set('appsecret_proof', proof);
       for (const [k, v] of params) url.searchParams.set(k, v);
       if (accessToken) headers.authorization = `${this.opts.authHeader ?? 'OAuth'} ${accessToken}`;

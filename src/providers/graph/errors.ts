@@ -66,6 +66,9 @@ function graphHint(code: number | undefined, call: GraphCallContext): string {
   if (code === 100 && call.operation === 'payment') {
     return 'check the payment id, and that it is read with the APP token of the app that sold it (APP_ID|APP_SECRET); amounts must not exceed the refundable amount';
   }
+  if ((code === 2200 || code === 2201) && call.operation === 'subscriptions') {
+    return 'Facebook could not verify the callback: it must answer GET ?hub.mode=subscribe&hub.challenge=N&hub.verify_token=T with 200 and exactly N (check --verify-token matches the receiver; try it with fbpay webhook challenge)';
+  }
   if (code === 190 && call.tokenKind === 'app') return 'the app token is wrong or from another app: use APP_ID|APP_SECRET of this app (check --app-id, --secret / FB_APP_SECRET)';
   if (code === 190) return 'the token expired or is invalid: get a fresh user token with FB.getLoginStatus in the client, or check it in the Access Token Debugger';
   if (code !== undefined && code >= 200 && code <= 299) return graphCodeEntry(200)!.fix;

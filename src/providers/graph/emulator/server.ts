@@ -1,11 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { randomInt } from 'node:crypto';
 import { FbpayError, UsageError } from '../../../core/errors.js';
 import { hubSignatureHeaders } from '../../../core/facebook/hub-signature.js';
-import { httpRequest, isLoopbackUrl } from '../../../transport/http.js';
-import { EmulatorState, GraphFault, type Caller } from './state.js';
-import { discardThenClose, readBody } from '../../http-body.js';
+import { maskSecret } from '../../../core/mask.js';
+import { startEmulator, type EmulatorHost, type EmulatorProvider, type EmulatorReply, type EmulatorRequest, type RequestLogEntry, type TriggerOutcome } from '../../emulator/server.js';
+import type { WebhookAttempt, WebhookDelivery, WebhookDispatcher } from '../../emulator/dispatcher.js';
+import { EmulatorState, GraphFault, type Caller, type EmulatorSubscription } from './state.js';
+import { parseSubscriptionRequest, verifyCallback } from './subscriptions.js';
+import { GRAPH_TRIGGER_EVENTS, runGraphTrigger } from './trigger.js';
 
 /** The payment fields GET /{payment-id} knows (others 100 "nonexisting field", unless the object has them). */
 const KNOWN_PAYMENT_FIELDS = new Set([
@@ -13,23 +13,40 @@ const KNOWN_PAYMENT_FIELDS = new Set([
   'test', 'refundable_amount', 'payout_foreign_exchange_rate', 'fraud_status', 'is_from_ad', 'is_from_page_post',
 ]);
 
-const MAX_BODY = 1024 * 1024;
+/**
+ * Facebook retries a failed update immediately, then a few more times with decreasing frequency
+ * over the next 36 hours (sources and scaling in fixtures/README.md, section Facebook). Scaled
+ * down: 36 h ≈ 2 s.
+ */
+export const GRAPH_RETRY_SCHEDULE: readonly number[] = [10, 100, 500, 1500];
 
-export interface GraphEmulatorOptions {
+/** Graph's default page size for edges such as /app/purchases. */
+export const GRAPH_PAGE_SIZE = 25;
+
+export interface GraphProviderOptions {
+  appId?: string;
+  appSecret?: string;
+  /** Saved at start as the payments subscription, without the handshake (as if made earlier in the App Dashboard). */
+  webhookUrl?: string;
+  /** Subscribed at start through the real handshake (`mock graph --webhook-url`): start fails as POST /subscriptions would. */
+  subscribe?: { callbackUrl: string; verifyToken?: string; fields?: string[] };
+  /** Allow subscription callback URLs that are not loopback. */
+  allowRemote?: boolean;
+  now?: () => number;
+}
+
+export interface GraphEmulatorOptions extends GraphProviderOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
-  appId?: string;
-  appSecret?: string;
-  /** Every payment change is also sent here, signed with the app secret. */
-  webhookUrl?: string;
   /** A fixture file or folder: every event fixture with a `payment` is seeded at start. */
   seedDir?: string;
-  /** Allow subscription callback URLs that are not loopback. */
-  allowRemote?: boolean;
-  /** One line per request (for `mock graph --verbose`). */
+  /** Delays (ms) between webhook attempts; Facebook's schedule scaled down otherwise (GRAPH_RETRY_SCHEDULE). */
+  retrySchedule?: number[];
+  /** One line per request and per webhook attempt (for `mock graph --verbose`). */
   log?: (line: string) => void;
-  now?: () => number;
+  onRequest?: (entry: RequestLogEntry) => void;
+  onWebhook?: (d: WebhookDelivery, a: WebhookAttempt) => void;
 }
 
 export interface GraphEmulator {
@@ -39,7 +56,9 @@ export interface GraphEmulator {
   /** APP_ID|APP_SECRET */
   appToken: string;
   state: EmulatorState;
-  /** Resolves when every webhook sent so far has been answered (or failed). */
+  /** Every webhook delivery with its attempts (what GET /_fbpay/deliveries serves). */
+  webhooks: WebhookDispatcher;
+  /** Resolves when every webhook sent so far is final (accepted, or its retries ran out). */
   idle(): Promise<void>;
   close(): Promise<void>;
 }
@@ -50,57 +69,94 @@ export const DEFAULT_EMULATOR_APP_SECRET = 'fbpay-emulator-secret';
 /**
  * Starts the offline Graph API emulator on loopback: payments, refunds, disputes, Payments Lite
  * purchases and consume, products, webhook subscriptions, with Graph's error envelopes, plus the
- * `/_fbpay/*` admin routes tests and CI scripts use to mint users, make purchases, seed payments,
- * change them (each change sends a signed payments webhook) and inject faults.
+ * `/_fbpay/*` admin routes and `POST /_fbpay/trigger/{event}` tests and CI scripts use to mint
+ * users, make purchases, seed and change payments (each change sends a signed payments update to
+ * the subscribed callback, retried like Facebook does) and inject faults. Built on the emulator
+ * skeleton (`startEmulator`).
  */
 export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
+  const provider = createGraphEmulatorProvider(opts);
+  if (opts.seedDir) await provider.seed(opts.seedDir);
+  const log = opts.log;
+  const running = await startEmulator(provider, {
+    port: opts.port,
+    host: opts.host,
+    retrySchedule: opts.retrySchedule ?? [...GRAPH_RETRY_SCHEDULE],
+    log,
+    onRequest: (e) => {
+      opts.onRequest?.(e);
+      log?.(`${e.method} ${e.path} → ${e.status}`);
+    },
+    onWebhook: (d, a) => {
+      opts.onWebhook?.(d, a);
+      log?.(`webhook ${d.event_type} → ${d.url} ${a.status ?? a.reason ?? ''} (attempt ${a.n})`);
+    },
+  });
+  return {
+    url: running.url,
+    appId: provider.state.appId,
+    appToken: provider.state.appToken,
+    state: provider.state,
+    webhooks: running.webhooks,
+    idle: () => running.idle(),
+    close: () => running.close(),
+  };
+}
+
+export interface GraphEmulatorProvider extends EmulatorProvider {
+  readonly state: EmulatorState;
+  /** Loads every event fixture with a `payment` from a fixture file or folder. Returns the seeded payment ids. */
+  seed(path: string): Promise<string[]>;
+}
+
+/** The Graph emulator as an EmulatorProvider: its routes, state, signing and trigger events. */
+export function createGraphEmulatorProvider(opts: GraphProviderOptions = {}): GraphEmulatorProvider {
   const appId = opts.appId ?? DEFAULT_EMULATOR_APP_ID;
   const appSecret = opts.appSecret ?? DEFAULT_EMULATOR_APP_SECRET;
   if (appId.includes('|') || appSecret.includes('|')) throw new UsageError('bad_option', 'the app id and secret must not contain "|"', { hint: 'the app token is APP_ID|APP_SECRET' });
   const state = new EmulatorState({ appId, appSecret, now: opts.now });
-  const pending = new Set<Promise<void>>();
-  const emu = new Emulator(state, opts, pending);
-  if (opts.seedDir) await emu.seed(opts.seedDir);
-
-  const server: Server = createServer((req, res) => {
-    emu.handle(req, res).catch((e) => {
-      if (!res.headersSent) send(res, 500, { error: { message: 'emulator failure', type: 'FbpayEmulator', code: 1 } });
-      opts.log?.(`internal error: ${(e as Error).message}`);
-    });
-  });
-  server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve, reject) => {
-    const onError = (e: NodeJS.ErrnoException) =>
-      reject(
-        e.code === 'EADDRINUSE'
-          ? new UsageError('port_in_use', `port ${opts.port} on ${opts.host ?? '127.0.0.1'} is already in use`, { hint: 'pick another --port, or --port 0 for a free one' })
-          : new UsageError('listen_failed', `cannot listen on ${opts.host ?? '127.0.0.1'}:${opts.port ?? 0}: ${e.code ?? e.message}`, { hint: 'check --host and --port' }),
-      );
-    server.once('error', onError);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  const addr = server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const idle = async () => {
-    while (pending.size) await Promise.allSettled([...pending]);
-  };
+  if (opts.webhookUrl) state.subscriptions.push({ object: 'payments', callback_url: opts.webhookUrl, fields: ['actions', 'disputes'], active: true });
+  const routes = new GraphRoutes(state, opts);
+  const seeded: string[] = [];
   return {
-    url: `http://${host}:${addr.port}`,
-    appId,
-    appToken: state.appToken,
+    provider: 'facebook',
     state,
-    idle,
-    async close() {
-      await Promise.race([idle(), new Promise((r) => setTimeout(r, 3000).unref())]);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+    defaultRetrySchedule: GRAPH_RETRY_SCHEDULE,
+    triggerEvents: GRAPH_TRIGGER_EVENTS,
+    info: () => ({ app_id: appId, app_token: `${appId}|${maskSecret(appSecret)}`, graph_version: 'v21.0', payments: state.payments.size, ...(seeded.length ? { seeded_payment_ids: seeded } : {}), subscriptions: state.subscriptions.map((s) => ({ object: s.object, callback_url: s.callback_url, fields: s.fields })) }),
+    error: (status, message) => ({ status, body: new GraphFault(status, status >= 500 ? 1 : 100, message, status === 404 ? 'GraphMethodException' : 'OAuthException').envelope() }),
+    handle: (req, host) => routes.handle(req, host),
+    trigger: (event, params, host): Promise<TriggerOutcome> => runGraphTrigger(event, params, { state, host, notify: (id, changed) => routes.notify(host, id, changed) }),
+    stats: () => ({ graph_requests: state.requests.graph, admin_requests: state.requests.admin, users: state.users.size, payments: state.payments.size, purchases: state.purchases.size, subscriptions: state.subscriptions.length }),
+    async started() {
+      if (!opts.subscribe) return;
+      const { callbackUrl, verifyToken, fields } = opts.subscribe;
+      try {
+        await routes.subscribe({ object: 'payments', callback_url: callbackUrl, verify_token: verifyToken, fields: (fields ?? ['actions', 'disputes']).join(',') });
+      } catch (e) {
+        if (!(e instanceof GraphFault)) throw e;
+        throw new UsageError('subscription_refused', `the webhook subscription for ${callbackUrl} was refused: ${e.message}`, {
+          hint: 'the callback must answer GET ?hub.mode=subscribe&hub.challenge=N&hub.verify_token=T with 200 and exactly N (fbpay webhook listen does); pass its token with --verify-token',
+        });
+      }
+    },
+    async seed(path) {
+      const ids = await seedFixtures(state, path);
+      seeded.push(...ids);
+      return ids;
     },
   };
+}
+
+async function seedFixtures(state: EmulatorState, path: string): Promise<string[]> {
+  const { FixtureLibrary } = await import('../../fixtures.js');
+  const lib = new FixtureLibrary([]);
+  const ids: string[] = [];
+  for (const fx of lib.addPath(path)) {
+    if (fx.kind === 'scenario') continue;
+    for (const r of lib.render(fx.name, { now: state.now })) if (r.payment !== undefined) ids.push(state.seedPayment(r.payment));
+  }
+  return ids;
 }
 
 interface Req {
@@ -111,53 +167,47 @@ interface Req {
   params: Record<string, unknown>;
   token?: string;
   proof?: string;
+  url: URL;
 }
 
-class Emulator {
+type Out = { status?: number; body: unknown };
+
+class GraphRoutes {
   constructor(
     private readonly state: EmulatorState,
-    private readonly opts: GraphEmulatorOptions,
-    private readonly pending: Set<Promise<void>>,
+    private readonly opts: GraphProviderOptions,
   ) {}
 
-  async seed(path: string): Promise<void> {
-    const { FixtureLibrary } = await import('../../fixtures.js');
-    const lib = new FixtureLibrary([]);
-    for (const fx of lib.addPath(path)) {
-      if (fx.kind === 'scenario') continue;
-      for (const r of lib.render(fx.name, { now: this.state.now })) if (r.payment !== undefined) this.state.seedPayment(r.payment);
-    }
-  }
-
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://emulator');
-    const path = url.pathname.replace(/^\/v\d+\.\d+(?=\/|$)/, '') || '/';
+  async handle(raw: EmulatorRequest, host: EmulatorHost): Promise<EmulatorReply> {
+    const path = raw.path.replace(/^\/v\d+\.\d+(?=\/|$)/, '') || '/';
     const admin = path.startsWith('/_fbpay/');
     if (admin) this.state.requests.admin++;
     else this.state.requests.graph++;
-    let status = 200;
     try {
-      const body = await readGraphBody(req);
-      const params: Record<string, unknown> = Object.fromEntries(url.searchParams);
-      Object.assign(params, parseBody(body, String(req.headers['content-type'] ?? ''), admin));
-      const auth = String(req.headers.authorization ?? '');
+      const params: Record<string, unknown> = Object.fromEntries(raw.url.searchParams);
+      Object.assign(params, parseBody(raw.body, String(raw.headers['content-type'] ?? ''), admin));
+      const auth = String(raw.headers.authorization ?? '');
       const m = /^(?:OAuth|Bearer)\s+(.+)$/i.exec(auth.trim());
       const token = m ? m[1].trim() : typeof params.access_token === 'string' ? params.access_token : undefined;
       const proof = typeof params.appsecret_proof === 'string' ? params.appsecret_proof : undefined;
-      const r: Req = { method: req.method ?? 'GET', path, parts: path.split('/').filter(Boolean).map(decodeURIComponent), params, token, proof };
+      let parts: string[];
+      try {
+        parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+      } catch {
+        throw new GraphFault(400, 100, 'malformed path', 'GraphMethodException');
+      }
+      const r: Req = { method: raw.method, path, parts, params, token, proof, url: raw.url };
       if (!admin) {
         const fault = this.state.takeFault(path);
         if (fault) {
           if (fault.delay_ms) await new Promise((resolve) => setTimeout(resolve, fault.delay_ms));
           const code = fault.graph_code ?? (fault.status >= 500 ? 2 : 1);
           const f = new GraphFault(fault.status, code, fault.message ?? (code === 4 ? '(#4) Application request limit reached' : code === 2 ? 'Service temporarily unavailable' : `(#${code}) injected fault`));
-          status = fault.status;
-          return send(res, fault.status, f.envelope(), fault.retry_after ? { 'retry-after': fault.retry_after } : {});
+          return { status: fault.status, body: f.envelope(), ...(fault.retry_after ? { headers: { 'retry-after': fault.retry_after } } : {}) };
         }
       }
-      const out = admin ? await this.admin(r) : await this.graph(r);
-      status = out.status ?? 200;
-      send(res, status, out.body);
+      const out = admin ? await this.admin(r, host) : await this.graph(r, host);
+      return { status: out.status ?? 200, body: out.body };
     } catch (e) {
       const f =
         e instanceof GraphFault
@@ -165,10 +215,8 @@ class Emulator {
           : e instanceof FbpayError
             ? new GraphFault(400, 100, e.message, 'GraphMethodException')
             : new GraphFault(500, 1, 'An unknown error occurred', 'OAuthException');
-      status = f.status;
-      send(res, f.status, f.envelope());
-    } finally {
-      this.opts.log?.(`${req.method} ${url.pathname} → ${status}`);
+      if (!(e instanceof GraphFault) && !(e instanceof FbpayError)) host.log(`internal error: ${(e as Error).message}`);
+      return { status: f.status, body: f.envelope() };
     }
   }
 
@@ -176,12 +224,13 @@ class Emulator {
     return this.state.authenticate(r.token, r.proof);
   }
 
-  private async graph(r: Req): Promise<{ status?: number; body: unknown }> {
+  private async graph(r: Req, host: EmulatorHost): Promise<Out> {
     const s = this.state;
     const [a, b] = r.parts;
-    if (r.parts.length === 2 && a === 'app' && b === 'purchases' && r.method === 'GET') {
-      const user = s.requireUser(this.caller(r), 'GET /app/purchases');
-      return { body: { data: s.listPurchases(user) } };
+    // GET /{application-id}/purchases ("purchases associated with this user-app pair" in the Graph reference) is the same list.
+    if (r.parts.length === 2 && (a === 'app' || a === s.appId) && b === 'purchases' && r.method === 'GET') {
+      const user = s.requireUser(this.caller(r), `GET /${a}/purchases`);
+      return { body: page(s.listPurchases(user), r, host.url) };
     }
     if (r.parts.length === 2 && b === 'consume' && r.method === 'POST') {
       const user = s.requireUser(this.caller(r), 'POST /{purchase_token}/consume');
@@ -190,7 +239,11 @@ class Emulator {
     }
     if (r.parts.length === 2 && (a === s.appId || a === 'app') && b === 'products' && r.method === 'GET') {
       this.caller(r);
-      return { body: { data: [...s.products.values()] } };
+      return { body: page([...s.products.values()], r, host.url) };
+    }
+    if (r.parts.length === 2 && (a === s.appId || a === 'app') && b === 'products' && r.method === 'POST') {
+      s.requireApp(this.caller(r), 'POST /{app-id}/products');
+      return { body: createProduct(s, r.params) };
     }
     if (r.parts.length === 2 && (a === s.appId || a === 'app') && b === 'subscriptions') {
       s.requireApp(this.caller(r), 'subscriptions');
@@ -199,13 +252,13 @@ class Emulator {
     if (r.parts.length === 2 && b === 'refunds' && r.method === 'POST') {
       s.requireApp(this.caller(r), 'POST /{payment-id}/refunds');
       const p = s.refund(a, r.params);
-      this.notify(String(p.id), ['actions']);
+      this.notify(host, String(p.id), ['actions']);
       return { body: { success: true } };
     }
     if (r.parts.length === 2 && b === 'dispute' && r.method === 'POST') {
       s.requireApp(this.caller(r), 'POST /{payment-id}/dispute');
       const p = s.settleDispute(a, r.params.reason);
-      this.notify(String(p.id), ['disputes']);
+      this.notify(host, String(p.id), ['disputes']);
       return { body: { success: true } };
     }
     if (r.parts.length === 1 && r.method === 'GET') {
@@ -216,7 +269,7 @@ class Emulator {
     throw new GraphFault(400, 2500, `Unknown path components: /${r.parts.slice(1).join('/')}`, 'OAuthException');
   }
 
-  private async subscriptions(r: Req): Promise<{ status?: number; body: unknown }> {
+  private async subscriptions(r: Req): Promise<Out> {
     const s = this.state;
     if (r.method === 'GET') {
       return {
@@ -225,58 +278,33 @@ class Emulator {
     }
     if (r.method === 'DELETE') {
       const object = r.params.object === undefined ? undefined : String(r.params.object);
-      for (let i = s.subscriptions.length - 1; i >= 0; i--) if (!object || s.subscriptions[i].object === object) s.subscriptions.splice(i, 1);
+      const fields = r.params.fields === undefined ? [] : String(r.params.fields).split(',').map((f) => f.trim()).filter(Boolean);
+      for (let i = s.subscriptions.length - 1; i >= 0; i--) {
+        const sub = s.subscriptions[i];
+        if (object && sub.object !== object) continue;
+        // Like Graph: with fields, only those fields are removed; the subscription goes when none is left.
+        if (fields.length) sub.fields = sub.fields.filter((f) => !fields.includes(f));
+        if (!fields.length || !sub.fields.length) s.subscriptions.splice(i, 1);
+      }
       return { body: { success: true } };
     }
     if (r.method !== 'POST') throw new GraphFault(400, 100, `Unsupported ${r.method} request`, 'GraphMethodException');
-    const object = String(r.params.object ?? '');
-    const callbackUrl = String(r.params.callback_url ?? '');
-    const verifyToken = r.params.verify_token === undefined ? undefined : String(r.params.verify_token);
-    const fields = String(r.params.fields ?? '')
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean);
-    if (!object) throw new GraphFault(400, 100, '(#100) The parameter object is required', 'OAuthException');
-    let cb: URL;
-    try {
-      cb = new URL(callbackUrl);
-    } catch {
-      throw new GraphFault(400, 100, '(#100) The parameter callback_url is required and must be a valid URL', 'OAuthException');
-    }
-    if (!this.opts.allowRemote && !isLoopbackUrl(cb)) throw new GraphFault(400, 100, '(#100) callback_url must be a loopback URL in the emulator (start it with --allow-remote)', 'OAuthException');
-    if (object === 'payments' && fields.some((f) => f !== 'actions' && f !== 'disputes')) {
-      throw new GraphFault(400, 100, '(#100) payments subscriptions support the fields actions and disputes', 'OAuthException');
-    }
-    // Like Facebook: the callback must answer the hub.challenge handshake before the subscription is saved.
-    const challenge = String(randomInt(100_000_000, 2_000_000_000));
-    cb.searchParams.set('hub.mode', 'subscribe');
-    cb.searchParams.set('hub.challenge', challenge);
-    if (verifyToken !== undefined) cb.searchParams.set('hub.verify_token', verifyToken);
-    let reply: string;
-    let status: number;
-    try {
-      const res = await httpRequest({ method: 'GET', url: cb, timeoutMs: 5000 });
-      reply = res.body.toString('utf8');
-      status = res.status;
-    } catch (e) {
-      throw new GraphFault(400, 2200, `(#2200) callback verification failed: ${(e as Error).message}`, 'OAuthException');
-    }
-    if (status !== 200 || reply.trim() !== challenge) {
-      throw new GraphFault(
-        400,
-        2200,
-        `(#2200) callback verification failed: the callback answered HTTP ${status} with ${JSON.stringify(reply.slice(0, 60))}, expected the challenge ${challenge}`,
-        'OAuthException',
-      );
-    }
-    const existing = s.subscriptions.find((x) => x.object === object);
-    const sub = { object, callback_url: callbackUrl, fields: fields.length ? fields : ['actions', 'disputes'], verify_token: verifyToken, active: true };
-    if (existing) Object.assign(existing, sub);
-    else s.subscriptions.push(sub);
-    return { body: { success: true } };
+    return { body: await this.subscribe(r.params) };
   }
 
-  private async admin(r: Req): Promise<{ status?: number; body: unknown }> {
+  /** POST /{app-id}/subscriptions: checks, the verification request, then one subscription per object (replaced). */
+  async subscribe(params: Record<string, unknown>): Promise<{ success: true }> {
+    const req = parseSubscriptionRequest(params, Boolean(this.opts.allowRemote));
+    await verifyCallback(req.url, req.verifyToken);
+    const s = this.state;
+    const sub: EmulatorSubscription = { object: req.object, callback_url: req.callbackUrl, fields: req.fields, verify_token: req.verifyToken, active: true };
+    const existing = s.subscriptions.find((x) => x.object === req.object);
+    if (existing) Object.assign(existing, sub);
+    else s.subscriptions.push(sub);
+    return { success: true };
+  }
+
+  private async admin(r: Req, host: EmulatorHost): Promise<Out> {
     const s = this.state;
     const [, what, id, sub] = r.parts;
     const post = r.method === 'POST';
@@ -295,7 +323,7 @@ class Emulator {
         quantity,
         developer_payload: r.params.developer_payload === undefined ? undefined : String(r.params.developer_payload),
       });
-      this.notify(purchase.payment_id, ['actions']);
+      this.notify(host, purchase.payment_id, ['actions']);
       return {
         body: {
           payment_id: purchase.payment_id,
@@ -325,12 +353,12 @@ class Emulator {
     }
     if (what === 'payments' && post && r.parts.length === 4 && sub === 'actions') {
       const p = s.addAction(id, r.params);
-      this.notify(id, ['actions']);
+      this.notify(host, id, ['actions']);
       return { body: p };
     }
     if (what === 'payments' && post && r.parts.length === 4 && sub === 'disputes') {
       const p = s.addDispute(id, r.params);
-      this.notify(id, ['disputes']);
+      this.notify(host, id, ['disputes']);
       return { body: p };
     }
     if (what === 'payments' && r.method === 'GET' && r.parts.length === 3) return { body: s.payment(id) };
@@ -345,46 +373,86 @@ class Emulator {
     throw new GraphFault(404, 100, `unknown admin route ${r.method} ${r.path}`, 'FbpayEmulator');
   }
 
-  /** Sends the signed payments webhook for a change, to --webhook-url and/or the subscribed callback. */
-  notify(paymentId: string, changed: string[]): void {
-    const targets = new Set<string>();
-    if (this.opts.webhookUrl) targets.add(this.opts.webhookUrl);
-    for (const sub of this.state.subscriptions) if (sub.object === 'payments' && sub.active && changed.some((f) => sub.fields.includes(f))) targets.add(sub.callback_url);
-    if (!targets.size) return;
-    const body = Buffer.from(JSON.stringify({ object: 'payments', entry: [{ id: paymentId, time: this.state.now(), changed_fields: changed }] }));
-    const headers = { 'content-type': 'application/json', 'user-agent': 'facebookexternalua', ...hubSignatureHeaders(body, this.state.appSecret) };
-    for (const url of targets) {
-      const entry: { url: string; payment_id: string; changed_fields: string[]; status?: number; error?: string } = { url, payment_id: paymentId, changed_fields: changed };
+  /**
+   * Sends the signed payments update for a change to each subscribed callback whose fields include
+   * a changed field (only those fields are listed), through the skeleton's dispatcher (retries,
+   * delivery log). Returns the deliveries' final outcomes.
+   */
+  notify(host: EmulatorHost, paymentId: string, changed: string[]): Array<Promise<WebhookDelivery>> {
+    const out: Array<Promise<WebhookDelivery>> = [];
+    for (const sub of this.state.subscriptions) {
+      if (sub.object !== 'payments' || !sub.active) continue;
+      const fields = changed.filter((f) => sub.fields.includes(f));
+      if (!fields.length) continue;
+      const body = Buffer.from(JSON.stringify({ object: 'payments', entry: [{ id: paymentId, time: this.state.now(), changed_fields: fields }] }));
+      const headers = { 'content-type': 'application/json', 'user-agent': 'facebookexternalua', ...hubSignatureHeaders(body, this.state.appSecret) };
+      const entry: { url: string; payment_id: string; changed_fields: string[]; status?: number; error?: string } = { url: sub.callback_url, payment_id: paymentId, changed_fields: fields };
       this.state.webhooks.push(entry);
-      const p = httpRequest({ method: 'POST', url, headers, body, timeoutMs: 5000 })
-        .then((res) => {
-          entry.status = res.status;
-          this.opts.log?.(`webhook ${changed.join(',')} for payment ${paymentId} → ${url} ${res.status}`);
-        })
-        .catch((e: Error) => {
-          entry.error = e.message;
-          this.opts.log?.(`webhook ${changed.join(',')} for payment ${paymentId} → ${url} failed: ${e.message}`);
-        })
-        .finally(() => this.pending.delete(p));
-      this.pending.add(p);
+      const { done } = host.webhooks.send({ event_type: `payments.${fields.join(',')}`, url: sub.callback_url, headers, body, meta: { payment_id: paymentId, changed_fields: fields } });
+      out.push(
+        done.then((d) => {
+          entry.status = d.status;
+          if (!d.ok) entry.error = d.reason ?? 'not accepted';
+          return d;
+        }),
+      );
     }
+    return out;
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
+/**
+ * Graph's cursor paging: `limit` (default 25), `after`/`before` cursors (opaque, base64 of the
+ * position here), `paging.cursors` on every page with data and `paging.next` only when more follow.
+ */
+function page<T>(items: T[], r: Req, base: string): { data: T[]; paging?: Record<string, unknown> } {
+  const limit = r.params.limit === undefined ? GRAPH_PAGE_SIZE : Number(r.params.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new GraphFault(400, 100, '(#100) Param limit must be a positive integer', 'OAuthException');
+  const size = Math.min(limit, 100);
+  const cursor = (i: number) => Buffer.from(`fbpay:${i}`).toString('base64url');
+  const position = (c: unknown, name: string): number => {
+    const m = /^fbpay:(\d+)$/.exec(Buffer.from(String(c), 'base64url').toString('utf8'));
+    if (!m) throw new GraphFault(400, 100, `(#100) Invalid ${name} cursor`, 'OAuthException');
+    return Number(m[1]);
+  };
+  let start = 0;
+  if (r.params.after !== undefined) start = position(r.params.after, 'after') + 1;
+  else if (r.params.before !== undefined) start = Math.max(0, position(r.params.before, 'before') - size);
+  const data = items.slice(start, start + size);
+  if (!data.length) return { data };
+  const paging: Record<string, unknown> = { cursors: { before: cursor(start), after: cursor(start + data.length - 1) } };
+  if (start + data.length < items.length) {
+    const next = new URL(`${base}${r.url.pathname}`);
+    for (const [k, v] of r.url.searchParams) if (k !== 'after' && k !== 'before') next.searchParams.set(k, v);
+    // Graph's next URLs carry the access token, so following one needs nothing else.
+    if (r.token && !next.searchParams.has('access_token')) next.searchParams.set('access_token', r.token);
+    next.searchParams.set('limit', String(size));
+    next.searchParams.set('after', cursor(start + data.length - 1));
+    paging.next = next.toString();
+  }
+  if (start > 0) {
+    const previous = new URL(`${base}${r.url.pathname}`);
+    for (const [k, v] of r.url.searchParams) if (k !== 'after' && k !== 'before') previous.searchParams.set(k, v);
+    if (r.token && !previous.searchParams.has('access_token')) previous.searchParams.set('access_token', r.token);
+    previous.searchParams.set('limit', String(size));
+    previous.searchParams.set('before', cursor(start));
+    paging.previous = previous.toString();
+  }
+  return { data, paging };
 }
 
-async function readGraphBody(req: IncomingMessage): Promise<Buffer> {
-  const body = await readBody(req, MAX_BODY);
-  if (body === 'too_large') {
-    discardThenClose(req);
-    throw new GraphFault(413, 100, 'request body too large', 'GraphMethodException');
-  }
-  if (body === 'aborted') throw new GraphFault(400, 100, 'request body was not received completely', 'GraphMethodException');
-  return body;
+/** POST /{app-id}/products (emulator): product_id, title, price (decimal), currency. */
+function createProduct(s: EmulatorState, params: Record<string, unknown>): Record<string, unknown> {
+  const id = typeof params.product_id === 'string' ? params.product_id.trim() : '';
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(id)) throw new GraphFault(400, 100, '(#100) The parameter product_id is required (letters, digits, _ . -)', 'OAuthException');
+  const price = String(params.price ?? '');
+  if (!/^\d+(\.\d{1,2})?$/.test(price)) throw new GraphFault(400, 100, '(#100) The parameter price is required, a decimal amount such as 0.99', 'OAuthException');
+  const currency = String(params.currency ?? 'USD').toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) throw new GraphFault(400, 100, '(#100) Param currency must be an ISO 4217 code', 'OAuthException');
+  const title = typeof params.title === 'string' && params.title.trim() ? params.title.trim() : id;
+  const product = { product_id: id, title, description: typeof params.description === 'string' ? params.description : title, price: `${currency === 'USD' ? '$' : `${currency} `}${price}`, price_amount: Number(price), price_currency_code: currency };
+  s.products.set(id, product);
+  return product;
 }
 
 function parseBody(body: Buffer, contentType: string, admin: boolean): Record<string, unknown> {
