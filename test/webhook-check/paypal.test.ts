@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startBin } from '../helpers/cli.js';
-import { paypalHandler, startReceiver, type Running } from './receivers.js';
+import { fixedHandler, paypalHandler, startReceiver, type Running } from './receivers.js';
 
 // `webhook listen` runs as the real binary (dist/: `npm run build:fast` first).
 const WEBHOOK_ID = '1JE4291016473214C';
@@ -75,6 +75,31 @@ describe('webhook check --provider paypal against node receivers', () => {
     const r = await runCli(['--json', 'webhook', 'check', '--provider', 'paypal', '--to', blind.url, '--webhook-id', 'WH-NOT-THE-ONE', '--only', 'valid-delivery,duplicate']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).checks.map((c: { ok: boolean }) => c.ok)).toEqual([false, false]);
+  });
+
+  it('every request 404: no refusal passes (inconclusive), exit 1, the cause is named', async () => {
+    const nf = await startReceiver(fixedHandler(404));
+    try {
+      const r = await check(nf.url + '/paypl');
+      expect(r.code).toBe(1);
+      expect(r.doc.passed).toBe(0);
+      expect(r.failing).toEqual(['valid-delivery', 'duplicate']);
+      expect(r.doc.checks.filter((c: { result: string }) => c.result === 'inconclusive').map((c: { id: string }) => c.id)).toEqual(['tampered-body', 'other-key', 'other-webhook-id', 'cert-url-off-host', 'budget']);
+      expect(r.doc.cause).toBe('every request got 404: is the path right?');
+    } finally {
+      await nf.close();
+    }
+  });
+
+  it('202 to a forged delivery is an acceptance (fail), not a refusal', async () => {
+    const acc = await startReceiver(fixedHandler(202, 'queued'));
+    try {
+      const r = await check(acc.url);
+      expect(r.code).toBe(1);
+      expect(r.failing).toEqual(['tampered-body', 'other-key', 'other-webhook-id', 'cert-url-off-host']);
+    } finally {
+      await acc.close();
+    }
   });
 
   it('a missing webhook id is exit 2 naming PAYPAL_WEBHOOK_ID', async () => {

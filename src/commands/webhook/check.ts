@@ -101,7 +101,7 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
           timeoutMs: opts.timeout,
           signal: ctx.signal,
           secrets,
-          onResult: (r) => ctx.verbose(`${r.skipped ? '-' : r.ok ? '✓' : '✗'} ${r.id}: ${r.detail}`),
+          onResult: (r) => ctx.verbose(`${r.skipped ? '-' : r.inconclusive ? '?' : r.ok ? '✓' : '✗'} ${r.id}: ${r.detail}`),
         }),
       );
 
@@ -116,7 +116,7 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
         }
         ctx.info(`JUnit report: ${file}`);
       }
-      if (report.requiredFailed > 0) ctx.exitCode = 1;
+      if (report.requiredFailed > 0 || report.requiredInconclusive > 0) ctx.exitCode = 1;
       if (ctx.opts.json) return ctx.json(reportToJson(report));
 
       const { renderTable } = await import('../../ui/table.js');
@@ -126,20 +126,22 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
           report.checks.map((r) => [
             r.id,
             r.required ? 'required' : c.dim('advisory'),
-            r.skipped ? c.dim('– skip') : r.ok ? c.green('✓ pass') : r.required ? c.red('✗ FAIL') : c.yellow('✗ warn'),
+            r.skipped ? c.dim('– skip') : r.inconclusive ? c.yellow('? inconclusive') : r.ok ? c.green('✓ pass') : r.required ? c.red('✗ FAIL') : c.yellow('✗ warn'),
             r.detail,
             c.dim(r.why),
           ]),
           { width: ctx.columns },
         ),
       );
-      const failedIds = report.checks.filter((r) => !r.skipped && !r.ok);
+      const failedIds = report.checks.filter((r) => !r.skipped && !r.ok && !r.inconclusive);
       const parts = [`${report.passed} passed`];
       if (report.requiredFailed) parts.push(`${report.requiredFailed} required failed (${failedIds.filter((r) => r.required).map((r) => r.id).join(', ')})`);
       if (report.failed - report.requiredFailed) parts.push(`${report.failed - report.requiredFailed} advisory failed (${failedIds.filter((r) => !r.required).map((r) => r.id).join(', ')})`);
+      if (report.inconclusive) parts.push(`${report.inconclusive} inconclusive (${report.checks.filter((r) => r.inconclusive).map((r) => r.id).join(', ')})`);
       if (report.skipped) parts.push(`${report.skipped} skipped`);
-      const mark = report.requiredFailed ? c.red('✗') : c.green('✓');
+      const mark = report.requiredFailed || report.requiredInconclusive ? c.red('✗') : c.green('✓');
       ctx.out('');
       ctx.out(`${mark} ${opts.provider} ${target.origin}${target.pathname}: ${parts.join(', ')} in ${(report.elapsedMs / 1000).toFixed(1)} s`);
+      if (report.cause) ctx.out(`likely cause: ${report.cause}`);
     });
 }

@@ -49,6 +49,7 @@ export async function createPaypalBattery(opts: BatteryOptions): Promise<Battery
     },
     {
       id: 'tampered-body',
+      premise: 'valid-delivery',
       title: 'tampered body rejected',
       required: true,
       why: 'the signed string carries crc32 of the raw body: verify the bytes received, not a re-serialized object',
@@ -56,6 +57,7 @@ export async function createPaypalBattery(opts: BatteryOptions): Promise<Battery
     },
     {
       id: 'other-key',
+      premise: 'valid-delivery',
       title: 'signature from another key rejected',
       required: true,
       why: 'the signature must be checked against the certificate\u2019s public key, not just decoded',
@@ -63,6 +65,7 @@ export async function createPaypalBattery(opts: BatteryOptions): Promise<Battery
     },
     {
       id: 'other-webhook-id',
+      premise: 'valid-delivery',
       title: 'delivery for another webhook id rejected',
       required: true,
       why: 'the webhook id is in the signed string: it ties a delivery to your subscription',
@@ -70,6 +73,7 @@ export async function createPaypalBattery(opts: BatteryOptions): Promise<Battery
     },
     {
       id: 'cert-url-off-host',
+      premise: 'valid-delivery',
       title: 'certificate URL off PayPal\u2019s hosts rejected',
       required: false,
       why: 'fetching whatever PAYPAL-CERT-URL names lets anyone sign with their own certificate (advisory: test-mode receivers may allow loopback)',
@@ -83,7 +87,7 @@ export async function createPaypalBattery(opts: BatteryOptions): Promise<Battery
       id: 'duplicate',
       title: 'same delivery twice accepted both times',
       required: true,
-      why: 'PayPal redelivers; a receiver must be idempotent, not fail or double-grant',
+      why: 'PayPal redelivers the same event; a receiver must answer 2xx again (only the replies are seen here, not whether it granted twice)',
       run: async (target, deps) => expectAcceptedTwice(deps, await build(valid, deps, target)),
     },
     {
