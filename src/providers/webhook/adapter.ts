@@ -21,6 +21,8 @@ export interface CapturedDelivery {
   headers: Record<string, string>;
   body: Buffer;
   verified?: boolean;
+  /** What `listen` masked when it recorded the line (header names, "body", "path"…). */
+  redacted?: string[];
   /** "capture.ndjson:3" */
   label: string;
 }

@@ -144,6 +144,7 @@ export function parseCaptureLine(text: string, where: string): CapturedDelivery 
     headers,
     body: Buffer.from(o.body_b64, 'base64'),
     verified: o.verified,
+    ...(Array.isArray(o.redacted) && o.redacted.every((x) => typeof x === 'string') && o.redacted.length ? { redacted: o.redacted } : {}),
     label: where,
   };
 }
