@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import * as z from 'zod/mini';
+import { UsageError } from '../../core/errors.js';
 import { parseNow } from '../../core/parse.js';
 import type { PaypalVerifyResult } from '../../core/paypal/verify.js';
 import type { Ctx } from '../../ui/context.js';
@@ -7,8 +8,9 @@ import { collect, intOption, parseOptions } from '../options.js';
 import { readDelivery, readPem } from './inputs.js';
 
 export const paypalVerifyOptionsSchema = z.object({
-  body: z.string().check(z.minLength(1)),
-  headers: z.string().check(z.minLength(1)),
+  body: z.optional(z.string().check(z.minLength(1))),
+  headers: z.optional(z.string().check(z.minLength(1))),
+  delivery: z.optional(z.string().check(z.minLength(1))),
   webhookId: z.optional(z.string()),
   cert: z.optional(z.string()),
   ca: z.optional(z.string()),
@@ -23,8 +25,9 @@ export const paypalVerifyOptionsSchema = z.object({
 export function paypalVerifyCommand(ctx: Ctx): Command {
   return new Command('verify')
     .description('verify a PayPal webhook offline: headers, certificate URL, certificate, chain, dates, RSA signature')
-    .requiredOption('--body <file|->', 'the raw webhook body (- for stdin)')
-    .requiredOption('--headers <file|->', 'the request headers: a JSON object or "Name: value" lines')
+    .option('--body <file|->', 'the raw webhook body (- for stdin)')
+    .option('--headers <file|->', 'the request headers: a JSON object or "Name: value" lines')
+    .option('--delivery <line|file:line>', 'instead of --body/--headers: a `webhook listen --record` NDJSON line, or capture.ndjson:N')
     .option('--webhook-id <id>', 'your webhook id (or PAYPAL_WEBHOOK_ID; the simulator uses WEBHOOK_ID)')
     .option('--cert <pem>', 'use this certificate instead of fetching PAYPAL-CERT-URL (trusted as given)')
     .option('--ca <pem>', 'intermediate CA certificate(s) to check the chain against (or PAYPAL_CA)')
@@ -44,14 +47,15 @@ before a request is made. Exit 0 verified · 1 not verified · 2 bad input · 3 
 Examples:
   $ fbpay paypal verify --body body.json --headers headers.txt --webhook-id 4JH86294D6297924G
   $ fbpay paypal verify --body body.json --headers headers.json --webhook-id WEBHOOK_ID --ca digicert-ev.pem --now 2024-08-02T19:34:57Z
-  $ fbpay paypal verify --body body.json --headers h.json --webhook-id X --cert cert.pem --json`,
+  $ fbpay paypal verify --body body.json --headers h.json --webhook-id X --cert cert.pem --json
+  $ fbpay paypal verify --delivery capture.ndjson:3 --webhook-id 4JH86294D6297924G`,
     )
     .action(async (raw: Record<string, unknown>) => {
       const o = parseOptions(paypalVerifyOptionsSchema, raw);
       const webhookId = await ctx.requireSetting('paypalWebhookId', o.webhookId, 'PayPal webhook id');
       const caPath = ctx.setting('paypalCa', o.ca).value;
       const now = o.now !== undefined ? parseNow(o.now) : Math.floor(Date.now() / 1000);
-      const d = await readDelivery(ctx, o.body, o.headers);
+      const d = await readBodyAndHeaders(ctx, o);
       const certPem = o.cert !== undefined ? await readPem(ctx, o.cert, '--cert') : undefined;
       const caPem = caPath ? await readPem(ctx, caPath, '--ca') : undefined;
       const { verifyPaypalWebhook } = await import('../../core/paypal/verify.js');
@@ -71,6 +75,20 @@ Examples:
       if (ctx.opts.json) ctx.json(verifyJson(r));
       else render(ctx, r);
     });
+}
+
+/** The delivery to verify: `--delivery` (a recorded line) or `--body` with `--headers`, not both. */
+async function readBodyAndHeaders(ctx: Ctx, o: { body?: string; headers?: string; delivery?: string }): Promise<{ body: Buffer; headers: Record<string, string> }> {
+  if (o.delivery !== undefined) {
+    if (o.body !== undefined || o.headers !== undefined) throw new UsageError('bad_option', '--delivery carries its own body and headers: drop --body/--headers', { hint: 'use either --delivery or --body with --headers' });
+    const { readCaptureSpec } = await import('../../providers/webhook/capture.js');
+    const d = await readCaptureSpec(o.delivery, ctx.io.cwd);
+    return { body: d.body, headers: d.headers };
+  }
+  if (o.body === undefined || o.headers === undefined) {
+    throw new UsageError('missing_option', `missing ${o.body === undefined ? '--body' : '--headers'}`, { hint: 'pass --body <file> and --headers <file>, or --delivery capture.ndjson:N' });
+  }
+  return readDelivery(ctx, o.body, o.headers);
 }
 
 /** The `--json` document of `paypal verify` (snake_case). */
