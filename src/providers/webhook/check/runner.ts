@@ -122,9 +122,10 @@ export async function runBattery(battery: Battery, opts: RunOptions): Promise<Ch
   } catch (e) {
     // Ctrl-C: say what was done before stopping (exit stays 130).
     if (opts.signal?.aborted && e instanceof FbpayError && e.exitCode === 130) {
-      const ran = outcomes.filter((o) => !o.skipped);
+      const ran = outcomes.filter((o) => !o.skipped && !o.inconclusive);
+      const mark = (o: CheckOutcome) => (o.skipped ? 'skipped' : o.inconclusive ? 'inconclusive' : o.ok ? 'ok' : 'FAIL');
       throw new InterruptedError(
-        `interrupted after ${outcomes.length} of ${checks.length} check(s): ${ran.filter((o) => o.ok).length} passed, ${ran.filter((o) => !o.ok).length} failed or inconclusive${outcomes.length ? ` (${outcomes.map((o) => `${o.id} ${o.skipped ? 'skipped' : o.ok ? 'ok' : 'FAIL'}`).join(', ')})` : ''}`,
+        `interrupted after ${outcomes.length} of ${checks.length} check(s): ${ran.filter((o) => o.ok).length} passed, ${ran.filter((o) => !o.ok).length} failed${outcomes.length ? ` (${outcomes.map((o) => `${o.id} ${mark(o)}`).join(', ')})` : ''}`,
       );
     }
     throw e;
