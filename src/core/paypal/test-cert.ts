@@ -77,6 +77,8 @@ export interface CertificateSpec {
   notAfter: number;
   /** DNS names for subjectAltName. */
   dnsNames?: string[];
+  /** IPv4 addresses for subjectAltName (a TLS server on 127.0.0.1). */
+  ipAddresses?: string[];
   isCa?: boolean;
   /** Serial number bytes (random 16 bytes when absent). */
   serial?: Buffer;
@@ -90,7 +92,8 @@ export function createCertificate(spec: CertificateSpec): string {
   const serial = spec.serial ?? randomBytes(16);
   const exts: Buffer[] = [seq(oid('2.5.29.19'), bool(true), octets(spec.isCa ? seq(bool(true)) : seq()))];
   if (spec.isCa) exts.push(seq(oid('2.5.29.15'), bool(true), octets(bitString(Buffer.from([0x06]))))); // keyCertSign | cRLSign
-  if (spec.dnsNames?.length) exts.push(seq(oid('2.5.29.17'), octets(seq(...spec.dnsNames.map((d) => tlv(0x82, Buffer.from(d, 'ascii')))))));
+  const sans = [...(spec.dnsNames ?? []).map((d) => tlv(0x82, Buffer.from(d, 'ascii'))), ...(spec.ipAddresses ?? []).map((ip) => tlv(0x87, Buffer.from(ip.split('.').map(Number))))];
+  if (sans.length) exts.push(seq(oid('2.5.29.17'), octets(seq(...sans))));
   const tbs = seq(
     ctx(0, integer(Buffer.from([2]))),
     integer(serial),

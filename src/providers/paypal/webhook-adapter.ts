@@ -52,7 +52,7 @@ export function createReplayAdapter(opts: AdapterOptions): ReplayAdapter {
         certPem = pair.certPem;
       }
       const id = `CERT-fbpay-${randomUUID().slice(0, 8)}`;
-      server = await startCertServer({ [id]: certPem! });
+      server = await startCertServer({ [id]: certPem! }, { tls: opts.certServerTls });
       certUrl ??= server.urlFor(id);
     },
     async close() {

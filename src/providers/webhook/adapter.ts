@@ -72,6 +72,8 @@ export interface AdapterOptions {
   certUrl?: string;
   caPem?: string;
   allowCertHosts?: string[];
+  /** paypal replay: serve the certificate over https with this server certificate (a local CA's) instead of plain http. */
+  certServerTls?: { certPem: string; keyPem: string };
   /** midas */
   appkey?: string;
   path?: string;

@@ -75,6 +75,12 @@ export interface BatteryOptions {
   graphUrl?: string;
   /** paypal */
   webhookId?: string;
+  /** paypal: sign with this key (--key) and serve --cert, or point at --cert-url; default a fresh test pair. */
+  keyPem?: string;
+  certPem?: string;
+  certUrl?: string;
+  /** paypal: serve certificates over https with this (local CA's) server certificate. */
+  certServerTls?: { certPem: string; keyPem: string };
   /** midas */
   appkey?: string;
   path?: string;
