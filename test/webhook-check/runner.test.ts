@@ -54,7 +54,7 @@ describe('premises: a pass that rests on another check', () => {
       const report = await runBattery(battery([getCheck('valid'), refusal('forged', 'valid')]), { target: new URL(rx.url) });
       expect(report).toMatchObject({ passed: 0, failed: 1, requiredFailed: 1, inconclusive: 1, requiredInconclusive: 1, cause: 'valid was not accepted (500 down): the refusal checks prove nothing until it is' });
       expect(reportToJson(report).checks[1]).toMatchObject({ id: 'forged', ok: null, result: 'inconclusive', inconclusive: true });
-      expect(reportToJunit(report)).toMatch(/<failure message="403, but valid got 500 down: proves nothing" type="inconclusive">/);
+      expect(reportToJunit(report)).toContain('<failure message="403 proves nothing: valid was not accepted (500 down)" type="inconclusive">');
     } finally {
       await rx.close();
     }

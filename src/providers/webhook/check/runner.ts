@@ -112,7 +112,7 @@ export async function runBattery(battery: Battery, opts: RunOptions): Promise<Ch
         const p = await premiseOf(check.premise);
         if (p.skipped || !(p.accepted ?? p.ok)) {
           premiseFailed ??= { id: check.premise, result: p };
-          result = { ...result, ok: false, inconclusive: true, detail: `${result.detail}, but ${check.premise} ${p.skipped ? 'was skipped' : `got ${p.detail}`}: proves nothing` };
+          result = { ...result, ok: false, inconclusive: true, detail: `${result.detail} proves nothing: ${check.premise} ${p.skipped ? 'was skipped' : `was not accepted (${p.detail})`}` };
         }
       }
       const outcome: CheckOutcome = { id: check.id, title: check.title, required: check.required, why: check.why, ...result, detail: redact(result.detail, opts.secrets ?? []) };
