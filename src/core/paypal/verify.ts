@@ -43,8 +43,6 @@ export interface PaypalVerifyOptions {
    * only when a chain is checked.
    */
   anchors?: () => readonly X509Certificate[];
-  /** More anchors besides `anchors` (e.g. a test CA). */
-  roots?: () => readonly X509Certificate[];
   /** Oldest accepted transmission time, seconds (default 345 600, four days: PayPal retries for three; 0 disables). */
   maxAgeSeconds?: number;
   /** Largest accepted clock skew into the future, seconds (default 300). */
@@ -179,7 +177,7 @@ export async function verifyPaypalWebhook(
     checks.push({ check: 'cert_validity', ok: false, detail: `expired ${isoSeconds(to)} (now ${isoSeconds(now)}); a historical delivery needs --now <its transmission time>` });
   else checks.push({ check: 'cert_validity', ok: true, detail: `valid ${isoSeconds(from)} → ${isoSeconds(to)}` });
 
-  const anchors = () => [...(opts.anchors ?? paypalTrustAnchors)(), ...(opts.roots?.() ?? [])];
+  const anchors = opts.anchors ?? paypalTrustAnchors;
   const chain = chainCheck(leaf, certs.slice(1), caCerts, now, anchors, opts.strictChain ? undefined : userTrust);
   checks.push(chain.check);
   const trust: PaypalTrust | undefined = chain.trust === 'paypal-ca' && paypalName ? 'paypal-ca' : (userTrust ?? (chain.trust === '--ca' ? '--ca' : undefined));
