@@ -153,7 +153,7 @@ describe('PayPal replay adapter → fbpay receiver', () => {
     expect(d.headers['paypal-transmission-id']).toBeUndefined();
     expect(d.headers.host).toBeUndefined();
     expect((await send(d)).status).toBe(200);
-    expect(rx.results.at(-1)!.summary).toBe('PAYMENT.SALE.COMPLETED S1 billing_agreement_id I-CAP');
+    expect(rx.results.at(-1)!.summary).toBe('PAYMENT.SALE.COMPLETED S1 billing_agreement_id I-CAP (certificate trusted because you passed --allow-cert-host)');
   });
 
   it('bad adapter options are usage errors naming the flag', () => {

@@ -8,7 +8,7 @@ import { signPaypalWebhook, paypalTime } from '../../src/core/paypal/sign.js';
 import { verifyPaypalWebhook, type PaypalVerifyResult } from '../../src/core/paypal/verify.js';
 import { paypalEventInfo } from '../../src/core/paypal/subscription.js';
 import { generateTestKeyPair } from '../../src/core/paypal/test-cert.js';
-import { nodeRootCertificates } from '../../src/providers/paypal/roots.js';
+import { paypalTrustAnchors } from '../../src/core/paypal/ca/paypal-ca.js';
 import { bodyOf, DIGICERT_CA, sdk, sim, testChain, testPair, timeOf } from './helpers.js';
 
 const failed = (r: PaypalVerifyResult) => r.checks.filter((c) => !c.ok).map((c) => c.check);
@@ -78,31 +78,36 @@ describe('PayPal vectors', () => {
     expect(check(before, 'cert_validity')!.detail).toContain('not valid before');
   });
 
-  it('chain: checked with the DigiCert intermediate, a warning without it, a failure with --strict-chain, a failure with the wrong CA', async () => {
+  it('chain: anchored in the DigiCert CA fbpay ships (as PayPal\u2019s SDKs do); --ca and the bundle only add intermediates; an unanchored chain fails unless the user vouched', async () => {
     const v = sdk[0];
     const base = { webhookId: v.webhook_id, certPem: v.cert_pem, now: timeOf(v) };
-    const without = await verifyPaypalWebhook(bodyOf(v), v.headers, base);
-    expect(without.valid).toBe(true);
-    expect(check(without, 'cert_chain')).toMatchObject({ ok: true, warning: true });
-    const strict = await verifyPaypalWebhook(bodyOf(v), v.headers, { ...base, strictChain: true });
-    expect(strict.valid).toBe(false);
-    expect(failed(strict)).toEqual(['cert_chain']);
-    const wrong = await verifyPaypalWebhook(bodyOf(v), v.headers, { ...base, caPem: testChain().caPem });
-    expect(failed(wrong)).toEqual(['cert_chain']);
-    expect(check(wrong, 'cert_chain')!.detail).toContain('DigiCert');
-    // --ca is anchored further when a root store is given.
-    const anchored = await verifyPaypalWebhook(bodyOf(v), v.headers, { ...base, caPem: DIGICERT_CA, roots: nodeRootCertificates });
-    expect(check(anchored, 'cert_chain')!.detail).toBe('issued by DigiCert SHA2 Extended Validation Server CA → DigiCert High Assurance EV Root CA (trusted root)');
-    // A bundle served with its intermediate (leaf first): the intermediate must chain to a trusted root.
+    const shipped = await verifyPaypalWebhook(bodyOf(v), v.headers, base);
+    expect(shipped.valid).toBe(true);
+    expect(shipped.trust).toBe('paypal-ca');
+    expect(check(shipped, 'cert_chain')).toEqual({ check: 'cert_chain', ok: true, detail: 'issued by DigiCert SHA2 Extended Validation Server CA (PayPal\u2019s CA, shipped with fbpay)' });
+    // Another CA given with --ca changes nothing for a leaf PayPal's CA issued.
+    expect((await verifyPaypalWebhook(bodyOf(v), v.headers, { ...base, caPem: testChain().caPem })).trust).toBe('paypal-ca');
+    // Without the shipped anchors (a library caller passing none): --cert vouches, and says so; --strict-chain refuses.
+    const none = { ...base, anchors: () => [] };
+    const vouched = await verifyPaypalWebhook(bodyOf(v), v.headers, none);
+    expect(vouched).toMatchObject({ valid: true, trust: '--cert' });
+    expect(check(vouched, 'cert_chain')).toMatchObject({ ok: true, warning: true, detail: expect.stringMatching(/is not PayPal\u2019s CA; accepted because you passed --cert$/) });
+    expect(failed(await verifyPaypalWebhook(bodyOf(v), v.headers, { ...none, strictChain: true }))).toEqual(['cert_chain']);
+    // Only the root shipped: the intermediate from --ca, or from the fetched bundle, is anchored through it.
+    const rootOnly = () => paypalTrustAnchors().filter((c) => c.subject.includes('High Assurance EV Root'));
+    const viaCa = await verifyPaypalWebhook(bodyOf(v), v.headers, { ...base, anchors: rootOnly, caPem: DIGICERT_CA });
+    expect(check(viaCa, 'cert_chain')!.detail).toBe('issued by DigiCert SHA2 Extended Validation Server CA \u2192 DigiCert High Assurance EV Root CA (PayPal\u2019s CA, shipped with fbpay)');
+    expect(viaCa.trust).toBe('paypal-ca');
     const load = (pem: string) => async () => pem;
-    const bundle = await verifyPaypalWebhook(bodyOf(v), v.headers, { webhookId: v.webhook_id, loadCert: load(v.cert_pem + '\n' + DIGICERT_CA), now: timeOf(v), strictChain: true, roots: nodeRootCertificates });
-    expect(bundle.valid).toBe(true);
-    expect(check(bundle, 'cert_chain')!.detail).toContain('(sent with the certificate) → DigiCert High Assurance EV Root CA');
-    const unanchoredStrict = await verifyPaypalWebhook(bodyOf(v), v.headers, { webhookId: v.webhook_id, loadCert: load(v.cert_pem + '\n' + DIGICERT_CA), now: timeOf(v), strictChain: true });
-    expect(failed(unanchoredStrict)).toEqual(['cert_chain']);
-    const unanchored = await verifyPaypalWebhook(bodyOf(v), v.headers, { webhookId: v.webhook_id, loadCert: load(v.cert_pem + '\n' + DIGICERT_CA), now: timeOf(v) });
-    expect(check(unanchored, 'cert_chain')).toMatchObject({ ok: true, warning: true });
-    // The intermediate must itself be valid at `now`.
+    const fetched = { webhookId: v.webhook_id, loadCert: load(v.cert_pem + '\n' + DIGICERT_CA), now: timeOf(v) };
+    const bundle = await verifyPaypalWebhook(bodyOf(v), v.headers, { ...fetched, anchors: rootOnly });
+    expect(bundle).toMatchObject({ valid: true, trust: 'paypal-ca' });
+    expect(check(bundle, 'cert_chain')!.detail).toContain('(sent with the certificate) \u2192 DigiCert High Assurance EV Root CA');
+    // Nothing to anchor to and nobody vouched (fetched from PayPal's host): a failure, not a warning.
+    const unanchored = await verifyPaypalWebhook(bodyOf(v), v.headers, { ...fetched, anchors: () => [] });
+    expect(failed(unanchored)).toEqual(['cert_chain']);
+    expect(unanchored.trust).toBeUndefined();
+    // The CA must itself be valid at `now`.
     const late = await verifyPaypalWebhook(bodyOf(v), v.headers, { ...base, caPem: DIGICERT_CA, now: Date.parse('2029-01-01T00:00:00Z') / 1000, maxAgeSeconds: 0 });
     expect(check(late, 'cert_chain')).toMatchObject({ ok: false });
   });
@@ -149,11 +154,25 @@ describe('signing and the checks, with generated keys', () => {
     expect(r.event).toMatchObject({ eventType: 'PAYMENT.SALE.COMPLETED', subscriptionId: 'I-ABC123', subscriptionSource: 'resource.billing_agreement_id' });
   });
 
-  it('a self-signed test certificate served from a PayPal URL fails the subject check (no user trust)', async () => {
+  it('a self-signed test certificate served from a PayPal URL fails the subject and chain checks (no user trust)', async () => {
     const { keyPem, certPem } = testPair();
     const s = signPaypalWebhook({ body, webhookId: 'W', key: keyPem, certUrl, now: () => now });
     const r = await verifyPaypalWebhook(body, s.headers, { webhookId: 'W', loadCert: async () => certPem, now });
-    expect(failed(r)).toEqual(['cert_subject']);
+    expect(failed(r)).toEqual(['cert_subject', 'cert_chain']);
+    expect(check(r, 'cert_chain')!.detail).toBe('issued by "O=fbpay test only - not PayPal, CN=fbpay local test certificate", which is not PayPal\u2019s CA');
+  });
+
+  it('a PayPal-named certificate from another CA never ends in a plain verdict: exit-1 failure, or trusted because of --cert / --ca', async () => {
+    const chain = testChain(now);
+    const s = signPaypalWebhook({ body, webhookId: 'W', key: chain.leafKeyPem, certUrl, now: () => now });
+    const fetched = await verifyPaypalWebhook(body, s.headers, { webhookId: 'W', loadCert: async () => chain.leafPem, now });
+    expect(fetched.valid).toBe(false);
+    expect(failed(fetched)).toEqual(['cert_chain']);
+    const cert = await verifyPaypalWebhook(body, s.headers, { webhookId: 'W', certPem: chain.leafPem, now });
+    expect(cert).toMatchObject({ valid: true, trust: '--cert' });
+    const ca = await verifyPaypalWebhook(body, s.headers, { webhookId: 'W', loadCert: async () => chain.leafPem, caPem: chain.caPem, now });
+    expect(ca).toMatchObject({ valid: true, trust: '--ca' });
+    expect(check(ca, 'cert_chain')).toMatchObject({ ok: true, warning: true, detail: 'issued by fbpay Test Intermediate CA, which you passed with --ca; it does not chain to PayPal\u2019s CA' });
   });
 
   it('a leaf issued by a test CA: chain ok with the CA, failing for a different CA', async () => {
@@ -165,10 +184,10 @@ describe('signing and the checks, with generated keys', () => {
     const other = testChain(now);
     const bad = await verifyPaypalWebhook(body, s.headers, { webhookId: 'W', loadCert: async () => chain.leafPem, caPem: other.caPem, now });
     expect(failed(bad)).toEqual(['cert_chain']);
-    // The same CA sent inside the fetched bundle is not a trust anchor: it must chain to a trusted root.
-    const selfVouched = await verifyPaypalWebhook(body, s.headers, { webhookId: 'W', loadCert: async () => chain.leafPem + chain.caPem, now, roots: nodeRootCertificates });
+    // The same CA sent inside the fetched bundle is not a trust anchor: it must chain to PayPal's CA.
+    const selfVouched = await verifyPaypalWebhook(body, s.headers, { webhookId: 'W', loadCert: async () => chain.leafPem + chain.caPem, now });
     expect(failed(selfVouched)).toEqual(['cert_chain']);
-    expect(check(selfVouched, 'cert_chain')!.detail).toContain('does not chain to a trusted root');
+    expect(check(selfVouched, 'cert_chain')!.detail).toContain('does not chain to PayPal\u2019s CA');
   });
 
   it('each header missing fails the headers check and stops before any fetch', async () => {
@@ -201,8 +220,12 @@ describe('signing and the checks, with generated keys', () => {
     const s = signPaypalWebhook({ body, webhookId: 'W', key: keyPem, certUrl, now: () => now });
     const v = (h: Record<string, string>, o: Partial<Parameters<typeof verifyPaypalWebhook>[2]> = {}) => verifyPaypalWebhook(body, h, { webhookId: 'W', certPem, now, ...o });
     expect(failed(await v({ ...s.headers, 'PAYPAL-AUTH-ALGO': 'SHA1withRSA' }))).toEqual(['auth_algo', 'signature']);
-    const stale = signPaypalWebhook({ body, webhookId: 'W', key: keyPem, certUrl, now: () => now - 2 * 86400 });
+    // A retry 3 days after the first attempt (PayPal retries for 3 days) is not refused by default; 5 days is.
+    const retry = signPaypalWebhook({ body, webhookId: 'W', key: keyPem, certUrl, now: () => now - 3 * 86400 });
+    expect(failed(await v(retry.headers))).toEqual([]);
+    const stale = signPaypalWebhook({ body, webhookId: 'W', key: keyPem, certUrl, now: () => now - 5 * 86400 });
     expect(failed(await v(stale.headers))).toEqual(['transmission_time']);
+    expect(check(await v(stale.headers), 'transmission_time')!.detail).toMatch(/is 5 days old \(limit 4 days\)/);
     expect(failed(await v(stale.headers, { maxAgeSeconds: 0 }))).toEqual([]);
     const future = signPaypalWebhook({ body, webhookId: 'W', key: keyPem, certUrl, now: () => now + 3600 });
     expect(check(await v(future.headers), 'transmission_time')!.detail).toContain('future');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin, runCli } from '../helpers/cli.js';
 import { freePort, PHP, startPhp } from '../helpers/php.js';
 import { parseJunitFile, XML_PARSER } from './xml.js';
-import { facebookHandler, startReceiver, type FacebookMode, type Running } from './receivers.js';
+import { facebookHandler, fixedHandler, startReceiver, type FacebookMode, type Running } from './receivers.js';
 
 const SECRET = 'check0test0app0secret0000000abcd';
 const TOKEN = 'check-verify-token-42';
@@ -20,7 +20,9 @@ interface JsonReport {
   failed: number;
   required_failed: number;
   skipped: number;
-  checks: Array<{ id: string; required: boolean; ok: boolean | null; skipped: boolean; status: number | null; detail: string }>;
+  inconclusive: number;
+  cause: string | null;
+  checks: Array<{ id: string; required: boolean; ok: boolean | null; result: string; skipped: boolean; inconclusive: boolean; status: number | null; detail: string; why: string }>;
 }
 
 async function check(url: string, extra: string[] = []) {
@@ -31,8 +33,84 @@ async function check(url: string, extra: string[] = []) {
   } catch {
     doc = undefined;
   }
-  return { ...r, doc: doc!, failing: doc?.checks?.filter((c) => c.ok === false).map((c) => c.id) ?? [] };
+  return {
+    ...r,
+    doc: doc!,
+    failing: doc?.checks?.filter((c) => c.ok === false).map((c) => c.id) ?? [],
+    inconclusive: doc?.checks?.filter((c) => c.inconclusive).map((c) => c.id) ?? [],
+  };
 }
+
+const REFUSALS = ['missing-signature', 'wrong-signature', 'wrong-secret', 'tampered-body'];
+
+describe('webhook check --provider facebook: a check passes only when it observed what it claims', () => {
+  const servers: Record<string, Running> = {};
+  beforeAll(async () => {
+    servers.notFound = await startReceiver(fixedHandler(404));
+    for (const mode of ['accept202', 'accept204', 'careless202', 'echo500'] as FacebookMode[]) servers[mode] = await startReceiver(facebookHandler(mode, { secret: SECRET, verifyToken: TOKEN }));
+  });
+  afterAll(async () => {
+    await Promise.all(Object.values(servers).map((s) => s.close()));
+  });
+
+  it('a mistyped path (every request 404): no refusal passes, they are inconclusive; exit 1 and the summary names the cause', async () => {
+    const r = await check(servers.notFound.url + '/webhok');
+    expect(r.code).toBe(1);
+    expect(r.doc.passed).toBe(0);
+    expect(r.inconclusive).toEqual(['handshake-wrong-token', ...REFUSALS, 'budget']);
+    expect(r.failing).toEqual(['handshake', 'valid-update', 'duplicate', 'disputes-update', 'action-types', 'sha256-only', 'sha1-only']);
+    expect(r.doc.cause).toBe('every request got 404: is the path right?');
+    const miss = r.doc.checks.find((c) => c.id === 'missing-signature')!;
+    expect(miss).toMatchObject({ ok: null, result: 'inconclusive', status: 404 });
+    expect(miss.detail).toBe('404 (rejected) proves nothing: valid-update was not accepted (404 "Cannot POST /webhok": expected 200)');
+    const human = await runCli(['webhook', 'check', '--to', servers.notFound.url + '/webhok', '--secret', SECRET]);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toMatch(/missing-signature\s+required\s+\? inconclusive/);
+    expect(human.stdout).not.toMatch(/✓ pass/);
+    expect(human.stdout).toMatch(/\nlikely cause: every request got 404: is the path right\?\n$/);
+  });
+
+  it('--only a refusal still checks its premise first: alone against a 404 it is inconclusive (exit 1), against a correct receiver it passes', async () => {
+    const r = await check(servers.notFound.url, ['--only', 'wrong-signature']);
+    expect(r.code).toBe(1);
+    expect(r.doc.checks.map((c) => [c.id, c.result])).toEqual([['wrong-signature', 'inconclusive']]);
+    expect(servers.notFound.requests.at(-2)!.headers['x-hub-signature-256']).toMatch(/^sha256=/);
+  });
+
+  it('a receiver that verifies but answers 202 or 204: the 200 checks fail, its refusals are observed passes (the valid delivery was accepted)', async () => {
+    for (const [mode, status] of [['accept202', 202], ['accept204', 204]] as const) {
+      const r = await check(servers[mode].url);
+      expect(r.code, mode).toBe(1);
+      expect(r.failing, mode).toEqual(['valid-update', 'duplicate', 'disputes-update', 'action-types', 'sha256-only', 'sha1-only']);
+      expect(r.inconclusive, mode).toEqual([]);
+      expect(r.doc.checks.find((c) => c.id === 'valid-update')!.detail, mode).toMatch(new RegExp(`^${status}( "queued")?: expected 200$`));
+      for (const id of REFUSALS) expect(r.doc.checks.find((c) => c.id === id), `${mode} ${id}`).toMatchObject({ result: 'pass', status: 403 });
+      expect(r.doc.cause).toBeNull();
+    }
+  });
+
+  it('a receiver that answers 202 to every POST: a 202 to a forged delivery is an acceptance, a fail, not an inconclusive', async () => {
+    const r = await check(servers.careless202.url);
+    expect(r.code).toBe(1);
+    expect(r.failing).toEqual(['valid-update', ...REFUSALS, 'duplicate', 'disputes-update', 'action-types', 'sha256-only', 'sha1-only']);
+    expect(r.doc.checks.find((c) => c.id === 'wrong-signature')!.detail).toBe('202: accepted a wrong signature');
+  });
+
+  it('a receiver that echoes any challenge with HTTP 500: the handshake needs 200 (fail), and a wrong-token echo is a fail whatever the status', async () => {
+    const r = await check(servers.echo500.url);
+    expect(r.code).toBe(1);
+    expect(r.failing).toEqual(['handshake', 'handshake-wrong-token']);
+    expect(r.doc.checks[0].detail).toMatch(/^500 "\d+": expected 200 with exactly "\d+"$/);
+    expect(r.doc.checks[1].detail).toMatch(/^500 "\d+": echoed the challenge for a wrong verify token$/);
+  });
+
+  it('duplicate claims only the two replies it saw, never that it detected (or ruled out) a double grant', async () => {
+    const r = await runCli(['--json', 'webhook', 'check', '--list']);
+    const dup = JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'duplicate');
+    expect(dup.why).not.toMatch(/double-grant|not .*double/);
+    expect(dup.why).toMatch(/not whether it granted twice/);
+  });
+});
 
 describe('webhook check --provider facebook against node receivers', () => {
   const servers: Partial<Record<FacebookMode, Running>> = {};
@@ -60,6 +138,7 @@ describe('webhook check --provider facebook against node receivers', () => {
     expect(r.code).toBe(1);
     expect(r.failing).toEqual(['handshake-wrong-token', 'missing-signature', 'wrong-signature', 'wrong-secret', 'tampered-body']);
     expect(r.doc.checks.find((c) => c.id === 'missing-signature')!.detail).toMatch(/^200 .*accepted an unsigned delivery/);
+    expect(r.doc.checks.find((c) => c.id === 'duplicate')!.detail).toBe('200, then 200 on the same delivery again');
   });
 
   it('a receiver that 500s on a redelivery fails exactly "duplicate"', async () => {
@@ -126,7 +205,7 @@ describe('webhook check --provider facebook against node receivers', () => {
     expect(r.code).toBe(1);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^check\s+kind\s+result\s+what came back\s+why it matters$/);
-    expect(lines.find((l) => l.startsWith('duplicate '))).toMatch(/required\s+✗ FAIL\s+200, then 500 .*idempotent/);
+    expect(lines.find((l) => l.startsWith('duplicate '))).toMatch(/required\s+✗ FAIL\s+200, then 500 .*answer 200 again/);
     expect(lines.find((l) => l.startsWith('sha1-only '))).toMatch(/advisory\s+✓ pass/);
     expect(lines.at(-1)).toMatch(/^✗ facebook http:\/\/127\.0\.0\.1:\d+\/: 12 passed, 1 required failed \(duplicate\) in \d+\.\d s$/);
     expect(r.stdout).not.toMatch(/\x1b\[/);
@@ -206,7 +285,9 @@ describe.skipIf(!XML_PARSER)(`webhook check --junit, read back by an independent
     expect(doc.cases[2].failure).toBeNull();
     expect(doc.cases.find((c) => c.name.startsWith('sha1-only'))?.classname).toBe('fbpay.webhook-check.facebook.advisory');
     expect(readFileSync(file, 'utf8')).not.toContain(SECRET);
-    if (XMLLINT) expect(spawnSync('xmllint', ['--noout', file]).status).toBe(0);
+    // xmllint (Debian libxml2-utils) is installed on the CI box: a second, independent well-formedness check.
+    expect(XMLLINT, 'xmllint is missing: apt-get install libxml2-utils').toBe(true);
+    expect(spawnSync('xmllint', ['--noout', file]).status).toBe(0);
   });
 
   it('an unwritable --junit path is exit 2', async () => {

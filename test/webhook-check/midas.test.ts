@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { PHP, startPhp } from '../helpers/php.js';
-import { midasHandler, startReceiver, type MidasMode, type Running } from './receivers.js';
+import { fixedHandler, midasHandler, startReceiver, type MidasMode, type Running } from './receivers.js';
 
 const APPKEY = 'check0midas0appkey00000000000042';
 const ALL = ['valid-reply', 'wrong-sig-rejected', 'wrong-sig-ret-4', 'stale-ts', 'extra-param', 'budget'];
@@ -14,9 +14,10 @@ async function check(url: string, extra: string[] = []) {
 }
 
 describe('webhook check --provider midas against node receivers written from the documented rule', () => {
-  const servers: Partial<Record<MidasMode | 'slow', Running>> = {};
+  const servers: Partial<Record<MidasMode | 'slow' | 'notFound', Running>> = {};
   beforeAll(async () => {
-    for (const mode of ['correct', 'spaced', 'drops-unknown', 'ret1', 'careless'] as MidasMode[]) servers[mode] = await startReceiver(midasHandler(mode, APPKEY));
+    for (const mode of ['correct', 'spaced', 'drops-unknown', 'ret1', 'careless', 'http500', 'sdk-no-ts'] as MidasMode[]) servers[mode] = await startReceiver(midasHandler(mode, APPKEY));
+    servers.notFound = await startReceiver(fixedHandler(404));
     const correct = midasHandler('correct', APPKEY);
     servers.slow = await startReceiver((r) => ({ ...correct(r), delayMs: 200 }));
   });
@@ -77,6 +78,31 @@ describe('webhook check --provider midas against node receivers written from the
     const bad = await runCli(['webhook', 'check', '--provider', 'midas', '--to', servers.correct!.url, '--appkey', APPKEY, '--path', 'midas']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--path/);
+  });
+
+  it('the right JSON with HTTP 500 is not accepted: valid-reply fails, the refusals (also HTTP 500) are inconclusive, exit 1', async () => {
+    const r = await check(servers.http500!.url + '/cb');
+    expect(r.code).toBe(1);
+    expect(r.failing).toEqual(['valid-reply', 'extra-param']);
+    const byId = Object.fromEntries(r.doc.checks.map((c: { id: string; result: string }) => [c.id, c.result]));
+    expect(byId).toMatchObject({ 'wrong-sig-rejected': 'inconclusive', 'wrong-sig-ret-4': 'inconclusive', 'stale-ts': 'inconclusive', budget: 'inconclusive' });
+    expect(r.doc.checks[0].detail).toMatch(/^HTTP 500 \(Midas needs 200/);
+    expect(r.doc.cause).toBe('every request got 500: the receiver\u2019s log should say why');
+  });
+
+  it('every request 404 (a mistyped path): nothing passes, exit 1, the cause is named', async () => {
+    const r = await check(servers.notFound!.url + '/cb');
+    expect(r.code).toBe(1);
+    expect(r.doc.passed).toBe(0);
+    expect(r.doc.checks.filter((c: { result: string }) => c.result === 'inconclusive').map((c: { id: string }) => c.id)).toEqual(['wrong-sig-rejected', 'stale-ts', 'budget']);
+    expect(r.doc.cause).toBe('every request got 404: is the path right?');
+  });
+
+  it('stale-ts is advisory: a receiver written exactly on Tencent\u2019s SnsSigCheck (sig only, no ts) passes the run with a warning', async () => {
+    const r = await check(servers['sdk-no-ts']!.url + '/cb');
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.failing).toEqual(['stale-ts']);
+    expect(r.doc.checks.find((c: { id: string }) => c.id === 'stale-ts')).toMatchObject({ required: false, ok: false });
   });
 
   it('a missing appkey is exit 2 naming MIDAS_APPKEY', async () => {

@@ -1,6 +1,12 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateTestKeyPair } from '../../src/core/paypal/test-cert.js';
 import { runCli, startBin } from '../helpers/cli.js';
-import { paypalHandler, startReceiver, type Running } from './receivers.js';
+import { fixedHandler, paypalHandler, startReceiver, type Running } from './receivers.js';
 
 // `webhook listen` runs as the real binary (dist/: `npm run build:fast` first).
 const WEBHOOK_ID = '1JE4291016473214C';
@@ -77,9 +83,128 @@ describe('webhook check --provider paypal against node receivers', () => {
     expect(JSON.parse(r.stdout).checks.map((c: { ok: boolean }) => c.ok)).toEqual([false, false]);
   });
 
+  it('every request 404: no refusal passes (inconclusive), exit 1, the cause is named', async () => {
+    const nf = await startReceiver(fixedHandler(404));
+    try {
+      const r = await check(nf.url + '/paypl');
+      expect(r.code).toBe(1);
+      expect(r.doc.passed).toBe(0);
+      expect(r.failing).toEqual(['valid-delivery', 'duplicate']);
+      expect(r.doc.checks.filter((c: { result: string }) => c.result === 'inconclusive').map((c: { id: string }) => c.id)).toEqual(['tampered-body', 'other-key', 'other-webhook-id', 'cert-url-off-host', 'budget']);
+      expect(r.doc.cause).toBe('every request got 404: is the path right?');
+    } finally {
+      await nf.close();
+    }
+  });
+
+  it('202 to a forged delivery is an acceptance (fail), not a refusal', async () => {
+    const acc = await startReceiver(fixedHandler(202, 'queued'));
+    try {
+      const r = await check(acc.url);
+      expect(r.code).toBe(1);
+      expect(r.failing).toEqual(['tampered-body', 'other-key', 'other-webhook-id', 'cert-url-off-host']);
+    } finally {
+      await acc.close();
+    }
+  });
+
   it('a missing webhook id is exit 2 naming PAYPAL_WEBHOOK_ID', async () => {
     const r = await runCli(['webhook', 'check', '--provider', 'paypal', '--to', careless.url], { env: { PAYPAL_WEBHOOK_ID: undefined } });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/PAYPAL_WEBHOOK_ID/);
+  });
+});
+
+/** Starts test/webhook-check/node/paypal-https-receiver.mjs with its own environment (NODE_EXTRA_CA_CERTS…). */
+async function startNodeReceiver(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
+  const script = fileURLToPath(new URL('./node/paypal-https-receiver.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (c) => (err += c));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`receiver did not start: ${err}`)), 15_000);
+    child.stdout!.on('data', (c) => {
+      out += c;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`receiver exited ${code}: ${err}`)));
+  });
+  return { url, child, stderr: () => err };
+}
+
+describe('webhook check --provider paypal against a real Node receiver that fetches certificates over https only', () => {
+  let dir: string;
+  const children: ChildProcess[] = [];
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fbpay-https-ca-'));
+  });
+  afterAll(() => {
+    for (const c of children) c.kill('SIGTERM');
+  });
+
+  it('--https-ca writes a local CA and prints how to trust it; a receiver started with NODE_EXTRA_CA_CERTS passes every check', async () => {
+    const ca = join(dir, 'ca');
+    const list = await runCli(['webhook', 'check', '--provider', 'paypal', '--https-ca', ca, '--list']);
+    expect(list.code, list.stderr).toBe(0);
+    const caFile = join(ca, 'fbpay-local-ca.pem');
+    expect(existsSync(caFile)).toBe(true);
+    expect(list.stderr).toContain(`wrote a local CA: ${caFile}`);
+    expect(list.stderr).toContain(`NODE_EXTRA_CA_CERTS=${caFile} node`);
+    expect(list.stderr).toContain(`curl --cacert ${caFile}`);
+
+    const rx = await startNodeReceiver({ NODE_EXTRA_CA_CERTS: caFile, WEBHOOK_ID, ALLOWED_CERT_HOSTS: '127.0.0.1' });
+    children.push(rx.child);
+    const r = await check(rx.url + '/paypal', ['--https-ca', ca]);
+    expect(r.code, r.stdout + r.stderr + rx.stderr()).toBe(0);
+    expect(r.failing).toEqual([]);
+    expect(r.doc.checks.map((c: { result: string }) => c.result)).toEqual(ALL.map(() => 'pass'));
+    expect(r.stderr).toContain(`local CA: ${caFile}`);
+    expect(r.stderr).not.toContain('wrote a local CA');
+  });
+
+  it('the same receiver, without https (the plain-http certificate fbpay served before): the valid delivery fails and no refusal passes', async () => {
+    const rx = await startNodeReceiver({ WEBHOOK_ID, ALLOWED_CERT_HOSTS: '127.0.0.1' });
+    children.push(rx.child);
+    const r = await check(rx.url + '/paypal');
+    expect(r.code).toBe(1);
+    expect(r.doc.checks[0].detail).toMatch(/^400 "not verified: refusing http: certificate URL": expected 2xx$/);
+    expect(r.doc.checks.filter((c: { result: string }) => c.result === 'pass')).toEqual([]);
+    expect(r.doc.cause).toBe('every request got 400: is this the webhook endpoint?');
+  });
+
+  it('--key/--cert sign with the user\u2019s pair; --cert-url points at a certificate served elsewhere; bad combinations are exit 2', async () => {
+    const pair = generateTestKeyPair();
+    const key = join(dir, 'k.pem');
+    const cert = join(dir, 'c.pem');
+    writeFileSync(key, pair.keyPem);
+    writeFileSync(cert, pair.certPem);
+    const rx = await startReceiver(paypalHandler('blind-fetch', WEBHOOK_ID));
+    try {
+      const own = await check(rx.url, ['--key', key, '--cert', cert, '--only', 'valid-delivery']);
+      expect(own.code, own.stderr).toBe(0);
+      const served = await fetch(rx.requests.at(-1)!.headers['paypal-cert-url']).catch(() => undefined);
+      expect(served).toBeUndefined(); // the loopback certificate server is gone after the run
+      const elsewhere = await startReceiver(() => ({ status: 200, body: pair.certPem }));
+      try {
+        const viaUrl = await check(rx.url, ['--key', key, '--cert-url', `${elsewhere.url}/my-cert.pem`, '--only', 'valid-delivery,other-key']);
+        expect(viaUrl.code, viaUrl.stderr).toBe(0);
+        expect(rx.requests.at(-1)!.headers['paypal-cert-url']).toBe(`${elsewhere.url}/my-cert.pem`);
+      } finally {
+        await elsewhere.close();
+      }
+      const noKey = await runCli(['webhook', 'check', '--provider', 'paypal', '--to', rx.url, '--webhook-id', WEBHOOK_ID, '--cert', cert]);
+      expect(noKey.code).toBe(2);
+      expect(noKey.stderr).toMatch(/--cert needs the matching --key/);
+      const wrongProvider = await runCli(['webhook', 'check', '--to', rx.url, '--secret', 's', '--key', key]);
+      expect(wrongProvider.code).toBe(2);
+      expect(wrongProvider.stderr).toMatch(/--key is for --provider paypal/);
+    } finally {
+      await rx.close();
+    }
   });
 });

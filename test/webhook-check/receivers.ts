@@ -63,11 +63,18 @@ const same = (a: string, b: string) => {
   return ba.length === bb.length && timingSafeEqual(ba, bb);
 };
 
-export type FacebookMode = 'correct' | 'careless' | 'dup500' | 'echo-any-token' | 'slow';
+export type FacebookMode = 'correct' | 'careless' | 'dup500' | 'echo-any-token' | 'slow' | 'accept202' | 'accept204' | 'careless202' | 'echo500';
+
+/** A mistyped path, a server that is not the receiver: the same status (and body) for every request. */
+export function fixedHandler(status: number, body = status === 404 ? 'Cannot POST /webhok' : '') {
+  return (): Reply => ({ status, body });
+}
 
 /**
  * A Facebook payments webhook receiver. `correct`: handshake only with the right token, X-Hub-Signature-256
- * (or sha1 when only that is sent) over the raw body, 403 otherwise. The others keep that and add one flaw.
+ * (or sha1 when only that is sent) over the raw body, 403 otherwise. The others keep that and add one flaw:
+ * `accept202`/`accept204` verify correctly but answer a good update with 202/204 (Facebook wants 200);
+ * `careless202` answers 202 to every POST; `echo500` echoes any challenge, with HTTP 500.
  */
 export function facebookHandler(mode: FacebookMode, o: { secret: string; verifyToken: string; delayMs?: number }) {
   const seen = new Set<string>();
@@ -78,10 +85,12 @@ export function facebookHandler(mode: FacebookMode, o: { secret: string; verifyT
       const token = r.url.searchParams.get('hub.verify_token') ?? '';
       const challenge = r.url.searchParams.get('hub.challenge') ?? '';
       if (mode === 'careless' || mode === 'echo-any-token') return { status: 200, body: challenge, delayMs };
+      if (mode === 'echo500') return { status: 500, body: challenge };
       if (mode_ === 'subscribe' && same(token, o.verifyToken)) return { status: 200, body: challenge, delayMs };
       return { status: 403, body: 'verify token mismatch', delayMs };
     }
     if (mode === 'careless') return { status: 200, body: 'EVENT_RECEIVED' };
+    if (mode === 'careless202') return { status: 202, body: '' };
     const s256 = r.headers['x-hub-signature-256'];
     const s1 = r.headers['x-hub-signature'];
     let ok = false;
@@ -99,6 +108,8 @@ export function facebookHandler(mode: FacebookMode, o: { secret: string; verifyT
       if (seen.has(key)) return { status: 500, body: 'duplicate key value violates unique constraint "payments_pkey"' };
       seen.add(key);
     }
+    if (mode === 'accept202') return { status: 202, body: 'queued' };
+    if (mode === 'accept204') return { status: 204, body: '' };
     return { status: 200, body: 'EVENT_RECEIVED', delayMs };
   };
 }
@@ -117,19 +128,21 @@ function rawurlencode(v: string): string {
   return encodeURIComponent(v).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
-export type MidasMode = 'correct' | 'spaced' | 'drops-unknown' | 'ret1' | 'careless';
+export type MidasMode = 'correct' | 'spaced' | 'drops-unknown' | 'ret1' | 'careless' | 'http500' | 'sdk-no-ts';
 const KNOWN = new Set(['openid', 'appid', 'ts', 'payitem', 'token', 'billno', 'version', 'zoneid', 'providetype', 'amt', 'payamt_coins', 'pubacct_payamt_coins', 'appmeta', 'channel_id', 'clientver', 'ebazinga', 'cftid']);
 
 /**
  * A Midas delivery-callback receiver from the documented rule: callback-encode each value, then
  * `GET&rawurlencode(path)&rawurlencode(sorted k=v joined by &)`, HMAC-SHA1 with `appkey&`, base64;
  * ts within 15 minutes; reply exactly {"ret":0,"msg":"OK"} or ret 4 naming the parameter.
+ * `http500` decides the same but sends every reply with HTTP status 500 (a framework error page
+ * wrapper around the right JSON): Midas counts none of them as delivered.
  */
 export function midasHandler(mode: MidasMode, appkey: string) {
   return (r: Req): Reply => {
     const json = (ret: number, msg: string): Reply => {
       const body = JSON.stringify({ ret, msg });
-      return { status: 200, body: mode === 'spaced' ? body.replace(/([:,])/g, '$1 ') : body, headers: { 'content-type': 'application/json' } };
+      return { status: mode === 'http500' ? 500 : 200, body: mode === 'spaced' ? body.replace(/([:,])/g, '$1 ') : body, headers: { 'content-type': 'application/json' } };
     };
     if (mode === 'careless') return json(0, 'OK');
     const params: Record<string, string> = {};
@@ -148,7 +161,8 @@ export function midasHandler(mode: MidasMode, appkey: string) {
     const source = `GET&${rawurlencode(r.url.pathname)}&${rawurlencode(signed)}`;
     const expected = createHmac('sha1', appkey + '&').update(source).digest('base64');
     if (!same(sig, expected)) return mode === 'ret1' ? json(1, '系统繁忙') : json(4, '请求参数错误：(sig)');
-    if (Math.abs(Date.now() / 1000 - Number(params.ts)) > 900) return json(4, '请求参数错误：(ts)');
+    // `sdk-no-ts`: written exactly on Tencent's SnsSigCheck::verifySig, which checks sig only.
+    if (mode !== 'sdk-no-ts' && Math.abs(Date.now() / 1000 - Number(params.ts)) > 900) return json(4, '请求参数错误：(ts)');
     return json(0, 'OK');
   };
 }

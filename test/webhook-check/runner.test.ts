@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InterruptedError, NetworkError, UsageError } from '../../src/core/errors.js';
 import { reportToJson, reportToJunit, runBattery, selectChecks, type Battery, type Check } from '../../src/providers/webhook/check/index.js';
+import { likelyCause } from '../../src/providers/webhook/check/runner.js';
 import { runCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/php.js';
 import { startReceiver } from './receivers.js';
@@ -30,6 +31,53 @@ describe('selectChecks', () => {
     expect(() => selectChecks(checks, ['x'])).toThrow(UsageError);
     expect(() => selectChecks(checks, [], ['x'])).toThrow(/no check named "x"/);
     expect(() => selectChecks(checks, ['a'], ['a'])).toThrow(/left no check/);
+  });
+});
+
+describe('premises: a pass that rests on another check', () => {
+  /** A refusal check: passes on a non-2xx reply to GET /<id>. */
+  const refusal = (id: string, premise: string): Check => ({
+    id,
+    title: id,
+    required: true,
+    why: 'w',
+    premise,
+    async run(target, deps) {
+      const res = await deps.send({ label: id, method: 'GET', url: new URL(`/${id}`, target).toString(), headers: {} });
+      return { ok: res.status >= 300, status: res.status, detail: `${res.status}` };
+    },
+  });
+
+  it('is inconclusive when its premise failed, counted apart, and JUnit marks it a failure of type inconclusive', async () => {
+    const rx = await startReceiver((r) => (r.url.pathname === '/valid' ? { status: 500, body: 'down' } : { status: 403, body: 'no' }));
+    try {
+      const report = await runBattery(battery([getCheck('valid'), refusal('forged', 'valid')]), { target: new URL(rx.url) });
+      expect(report).toMatchObject({ passed: 0, failed: 1, requiredFailed: 1, inconclusive: 1, requiredInconclusive: 1, cause: 'valid was not accepted (500 down): the refusal checks prove nothing until it is' });
+      expect(reportToJson(report).checks[1]).toMatchObject({ id: 'forged', ok: null, result: 'inconclusive', inconclusive: true });
+      expect(reportToJunit(report)).toContain('<failure message="403 proves nothing: valid was not accepted (500 down)" type="inconclusive">');
+    } finally {
+      await rx.close();
+    }
+  });
+
+  it('runs an unselected premise too, unreported; a premise that passed leaves the pass alone', async () => {
+    const rx = await startReceiver((r) => (r.url.pathname === '/valid' ? { status: 200, body: 'ok' } : { status: 403, body: 'no' }));
+    try {
+      const report = await runBattery(battery([getCheck('valid'), refusal('forged', 'valid')]), { target: new URL(rx.url), only: ['forged'] });
+      expect(report.checks.map((c) => [c.id, c.ok, Boolean(c.inconclusive)])).toEqual([['forged', true, false]]);
+      expect(rx.requests.map((q) => q.url.pathname)).toEqual(['/forged', '/valid']);
+    } finally {
+      await rx.close();
+    }
+  });
+
+  it('likelyCause names what every reply had in common, as a question, and nothing it did not see', () => {
+    const r = { ok: false, detail: '404' };
+    expect(likelyCause('valid', r, [404, 404, 404])).toBe('every request got 404: is the path right?');
+    expect(likelyCause('valid', r, [405, 405])).toBe('every request got 405: does the endpoint take this method at this path?');
+    expect(likelyCause('valid', r, [403, 403])).toMatch(/^every request got 403: is the receiver set up with the same secret/);
+    expect(likelyCause('valid', r, [502, 502])).toBe('every request got 502: the receiver\u2019s log should say why');
+    expect(likelyCause('valid', { ok: false, detail: '401 "x"' }, [401, 403])).toBe('valid was not accepted (401 "x"): the refusal checks prove nothing until it is');
   });
 });
 

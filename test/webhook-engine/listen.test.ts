@@ -219,8 +219,48 @@ describe('listen: record, forward, replay from the capture', () => {
       expect(sinkB.seen[i].body.equals(sinkA.seen[i].body)).toBe(true);
       expect(sinkB.seen[i].url).toBe('/webhook');
     }
-    // the untampered four carry the very signature the listener received
-    for (let i = 0; i < 4; i++) expect(sinkB.seen[i].headers['x-hub-signature-256']).toBe(sinkA.seen[i].headers['x-hub-signature-256']);
+    // every delivery, the tampered one too, carries the very signature the listener received
+    for (let i = 0; i < 5; i++) expect(sinkB.seen[i].headers['x-hub-signature-256']).toBe(sinkA.seen[i].headers['x-hub-signature-256']);
+  });
+
+  it('replaying a capture is byte for byte: no secret needed, a delivery recorded as refused is refused again; --resign signs afresh', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fbpay-listen-'));
+    const file = join(dir, 'mixed.ndjson');
+    const rec = await listen(['--record', file]);
+    try {
+      expect((await runCli(['webhook', 'replay', 'fb-payment-charge', '--to', `${rec.url}/webhook`], { env })).code).toBe(0);
+      const t = await runCli(['webhook', 'replay', 'fb-payment-charge', '--to', `${rec.url}/webhook`, '--tamper', 'signature', '--expect', '403'], { env });
+      expect(t.code).toBe(0);
+    } finally {
+      await rec.stop();
+    }
+    expect(readFileSync(file, 'utf8').trim().split('\n').map((x) => JSON.parse(x).verified)).toEqual([true, false]);
+
+    const check = await listen([]);
+    try {
+      const noSecret = { FB_APP_SECRET: undefined } as unknown as Record<string, string>;
+      const asRecorded = await runCli(['--json', 'webhook', 'replay', file, '--to', `${check.url}/webhook`], { env: noSecret });
+      const statuses = asRecorded.stdout.trim().split('\n').map((x) => JSON.parse(x)).filter((x) => x.type === 'delivery').map((x) => x.status);
+      expect(statuses, asRecorded.stderr).toEqual([200, 403]);
+      expect(asRecorded.code).toBe(1);
+
+      const resigned = await runCli(['--json', 'webhook', 'replay', file, '--to', `${check.url}/webhook`, '--resign'], { env });
+      expect(resigned.code, resigned.stderr).toBe(0);
+      expect(resigned.stdout.trim().split('\n').map((x) => JSON.parse(x)).filter((x) => x.type === 'delivery').map((x) => x.status)).toEqual([200, 200]);
+      const resignNoSecret = await runCli(['webhook', 'replay', file, '--to', `${check.url}/webhook`, '--resign'], { env: noSecret });
+      expect(resignNoSecret.code).toBe(2);
+      expect(resignNoSecret.stderr).toMatch(/FB_APP_SECRET/);
+
+      const tampered = await runCli(['--json', 'webhook', 'replay', `${file}`, '--to', `${check.url}/webhook`, '--tamper', 'signature', '--expect', '403'], { env: noSecret });
+      expect(tampered.code, tampered.stdout).toBe(0);
+      const body = await runCli(['--json', 'webhook', 'replay', `${file}`, '--to', `${check.url}/webhook`, '--tamper', 'body', '--expect', '403'], { env: noSecret });
+      expect(body.code, body.stdout).toBe(0);
+      const stale = await runCli(['webhook', 'replay', file, '--to', `${check.url}/webhook`, '--tamper', 'stale'], { env: noSecret });
+      expect(stale.code).toBe(2);
+      expect(stale.stderr).toMatch(/--tamper stale on a recorded delivery needs --resign/);
+    } finally {
+      await check.stop();
+    }
   });
 
   it('a forward target that is down: 502 to the sender, the delivery still recorded and reported', async () => {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import * as z from 'zod/mini';
 import { midasVerify } from '../../core/midas/signature.js';
+import { UsageError } from '../../core/errors.js';
 import { parseNow } from '../../core/parse.js';
 import type { Ctx } from '../../ui/context.js';
 import { intOption, parseOptions } from '../options.js';
@@ -11,6 +12,7 @@ export const midasVerifyOptionsSchema = z.object({
   path: z.string().check(z.minLength(1)),
   appkey: z.optional(z.string()),
   query: z.string(),
+  delivery: z.optional(z.string()),
   now: z.optional(z.string()),
   maxSkew: z.number(),
   formEncoded: z.optional(z.boolean()),
@@ -19,8 +21,9 @@ export const midasVerifyOptionsSchema = z.object({
 export function midasVerifyCommand(ctx: Ctx): Command {
   return new Command('verify')
     .description('verify a received sig: tries the callback rule and the plain OpenAPI rule, checks ts skew')
-    .requiredOption('--query <qs>', 'the raw query string as received, sig included')
-    .requiredOption('--path <path>', 'the URL path the sender signed (your callback path)')
+    .option('--query <qs>', 'the raw query string as received, sig included')
+    .option('--path <path>', 'the URL path the sender signed (your callback path)')
+    .option('--delivery <line|file:line>', 'instead of --query/--path: a `webhook listen --record` NDJSON line, or capture.ndjson:N')
     .option('--appkey <key>', 'the appkey (or MIDAS_APPKEY)')
     .option('--method <method>', 'GET or POST', 'GET')
     .option('--now <unix>', 'the time to check ts against (unix seconds or ISO date)')
@@ -34,6 +37,10 @@ Examples:
   $ fbpay midas verify --path /cgi-bin/temp.py --query "openid=test001&ts=1328855301&sig=..." --now 1328855301 --json`,
     )
     .action(async (raw: Record<string, unknown>) => {
+      if (raw.delivery !== undefined) Object.assign(raw, await fromDelivery(ctx, raw));
+      if (raw.query === undefined || raw.path === undefined) {
+        throw new UsageError('missing_option', `missing ${raw.query === undefined ? '--query' : '--path'}`, { hint: 'pass --query and --path, or --delivery capture.ndjson:N' });
+      }
       const o = parseOptions(midasVerifyOptionsSchema, { ...raw, method: normalizeMethod(raw.method as string) });
       const appkey = await ctx.requireSetting('midasAppkey', o.appkey, 'Midas appkey');
       const now = o.now !== undefined ? parseNow(o.now) : Math.floor(Date.now() / 1000);
@@ -63,4 +70,14 @@ Examples:
         if (sig !== undefined) ctx.out(`  received sig: ${sig}`);
       }
     });
+}
+
+/** `--delivery`: the recorded request's query, path (unless --path names the signed one) and method. */
+async function fromDelivery(ctx: Ctx, raw: Record<string, unknown>): Promise<Record<string, unknown>> {
+  if (raw.query !== undefined) throw new UsageError('bad_option', '--delivery carries its own query: drop --query', { hint: 'use either --delivery or --query' });
+  const { readCaptureSpec } = await import('../../providers/webhook/capture.js');
+  const d = await readCaptureSpec(String(raw.delivery), ctx.io.cwd);
+  const q = d.path.indexOf('?');
+  const query = d.method === 'POST' && d.body.length ? d.body.toString('utf8') : q < 0 ? '' : d.path.slice(q + 1);
+  return { query, path: raw.path ?? (q < 0 ? d.path : d.path.slice(0, q)), method: d.method };
 }

@@ -10,6 +10,10 @@ export const webhookCheckOptionsSchema = z.object({
   secret: z.optional(z.string()),
   verifyToken: z.optional(z.string()),
   webhookId: z.optional(z.string()),
+  key: z.optional(z.string().check(z.minLength(1))),
+  cert: z.optional(z.string().check(z.minLength(1))),
+  certUrl: z.optional(z.string().check(z.minLength(1))),
+  httpsCa: z.optional(z.string().check(z.minLength(1))),
   appkey: z.optional(z.string()),
   path: z.optional(z.string().check(z.regex(/^\//, 'must start with /'))),
   graphUrl: z.optional(z.string()),
@@ -34,6 +38,10 @@ export function webhookCheckCommand(ctx: Ctx): Command {
     .option('--verify-token <token>', 'facebook: the handshake verify token (or FB_VERIFY_TOKEN); without it the handshake check is skipped')
     .option('--graph-url <url>', 'facebook: a `fbpay mock graph` to seed with each delivery\u2019s payment, for receivers that look payments up')
     .option('--webhook-id <id>', 'paypal: the webhook id your endpoint verifies with (or PAYPAL_WEBHOOK_ID)')
+    .option('--key <pem file>', 'paypal: private key to sign the valid deliveries with (default: a fresh test key)')
+    .option('--cert <pem file>', 'paypal: the key\u2019s certificate, served on loopback during the run')
+    .option('--cert-url <url>', 'paypal: PAYPAL-CERT-URL to send instead of the loopback one (you serve the certificate)')
+    .option('--https-ca <dir>', 'paypal: serve certificates over https, from a local CA kept in <dir> (written on first use; prints how to trust it)')
     .option('--appkey <key>', 'midas: the appkey your endpoint verifies with (or MIDAS_APPKEY)')
     .option('--path <path>', 'midas: the path the sig is computed over (default: the --to URL\u2019s path)')
     .option('--only <ids>', 'run only these checks (comma-separated ids; see --list)')
@@ -49,6 +57,8 @@ export function webhookCheckCommand(ctx: Ctx): Command {
 Examples:
   $ fbpay webhook check --to http://127.0.0.1:3000/webhook --secret "$FB_APP_SECRET" --verify-token my-token
   $ fbpay webhook check --provider paypal --to http://127.0.0.1:3000/paypal --webhook-id 1JE4291016473214C --junit check.xml
+  $ fbpay webhook check --provider paypal --https-ca ./fbpay-ca --list     # writes the CA: start your receiver trusting it
+  $ fbpay webhook check --provider paypal --to http://127.0.0.1:3000/paypal --webhook-id 1JE4291016473214C --https-ca ./fbpay-ca
   $ fbpay webhook check --provider midas --to http://127.0.0.1:8080/midas/deliver --appkey "$MIDAS_APPKEY" --json
   $ fbpay webhook check --provider facebook --list
 
@@ -57,6 +67,12 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
     .action(async (raw: Record<string, unknown>) => {
       const opts = parseOptions(webhookCheckOptionsSchema, raw);
       const { loadBattery, runBattery, reportToJson, reportToJunit } = await import('../../providers/webhook/check/index.js');
+      if (opts.provider !== 'paypal') {
+        const stray = (['key', 'cert', 'certUrl', 'httpsCa'] as const).find((k) => opts[k] !== undefined);
+        if (stray) throw new UsageError('bad_option', `--${stray.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is for --provider paypal`, { hint: 'add --provider paypal, or drop the option' });
+      }
+      if (opts.httpsCa !== undefined && opts.certUrl !== undefined) throw new UsageError('bad_option', '--https-ca serves the certificate itself; --cert-url says you serve it: pass one', { hint: 'drop --cert-url, or --https-ca' });
+      const localCa = opts.httpsCa !== undefined ? await openLocalCa(ctx, opts.httpsCa) : undefined;
       if (opts.list) {
         const battery = await loadBattery(opts.provider, { secret: 'list', webhookId: 'list', appkey: 'list', env: ctx.io.env });
         const rows = battery.checks.map((c) => ({ id: c.id, title: c.title, required: c.required, why: c.why }));
@@ -81,7 +97,11 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
           }
           case 'paypal': {
             const webhookId = await ctx.requireSetting('paypalWebhookId', opts.webhookId, 'PayPal webhook id');
-            return loadBattery('paypal', { webhookId, env: ctx.io.env });
+            const { readInput } = await import('../../providers/input.js');
+            const pem = async (file: string | undefined, flag: string) =>
+              file === undefined ? undefined : (await readInput(file === '-' ? file : (await import('node:path')).resolve(ctx.io.cwd, file), ctx.io.stdin, { what: flag, maxBytes: 1024 * 1024 })).toString('utf8');
+            const certServerTls = localCa ? (await import('../../providers/paypal/local-ca.js')).issueLoopbackServerCert(localCa) : undefined;
+            return loadBattery('paypal', { webhookId, keyPem: await pem(opts.key, '--key'), certPem: await pem(opts.cert, '--cert'), certUrl: opts.certUrl, certServerTls, env: ctx.io.env });
           }
           case 'midas': {
             const appkey = await ctx.requireSetting('midasAppkey', opts.appkey, 'Midas appkey');
@@ -101,7 +121,7 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
           timeoutMs: opts.timeout,
           signal: ctx.signal,
           secrets,
-          onResult: (r) => ctx.verbose(`${r.skipped ? '-' : r.ok ? '✓' : '✗'} ${r.id}: ${r.detail}`),
+          onResult: (r) => ctx.verbose(`${r.skipped ? '-' : r.inconclusive ? '?' : r.ok ? '✓' : '✗'} ${r.id}: ${r.detail}`),
         }),
       );
 
@@ -116,7 +136,7 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
         }
         ctx.info(`JUnit report: ${file}`);
       }
-      if (report.requiredFailed > 0) ctx.exitCode = 1;
+      if (report.requiredFailed > 0 || report.requiredInconclusive > 0) ctx.exitCode = 1;
       if (ctx.opts.json) return ctx.json(reportToJson(report));
 
       const { renderTable } = await import('../../ui/table.js');
@@ -126,20 +146,33 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
           report.checks.map((r) => [
             r.id,
             r.required ? 'required' : c.dim('advisory'),
-            r.skipped ? c.dim('– skip') : r.ok ? c.green('✓ pass') : r.required ? c.red('✗ FAIL') : c.yellow('✗ warn'),
+            r.skipped ? c.dim('– skip') : r.inconclusive ? c.yellow('? inconclusive') : r.ok ? c.green('✓ pass') : r.required ? c.red('✗ FAIL') : c.yellow('✗ warn'),
             r.detail,
             c.dim(r.why),
           ]),
           { width: ctx.columns },
         ),
       );
-      const failedIds = report.checks.filter((r) => !r.skipped && !r.ok);
+      const failedIds = report.checks.filter((r) => !r.skipped && !r.ok && !r.inconclusive);
       const parts = [`${report.passed} passed`];
       if (report.requiredFailed) parts.push(`${report.requiredFailed} required failed (${failedIds.filter((r) => r.required).map((r) => r.id).join(', ')})`);
       if (report.failed - report.requiredFailed) parts.push(`${report.failed - report.requiredFailed} advisory failed (${failedIds.filter((r) => !r.required).map((r) => r.id).join(', ')})`);
+      if (report.inconclusive) parts.push(`${report.inconclusive} inconclusive (${report.checks.filter((r) => r.inconclusive).map((r) => r.id).join(', ')})`);
       if (report.skipped) parts.push(`${report.skipped} skipped`);
-      const mark = report.requiredFailed ? c.red('✗') : c.green('✓');
+      const mark = report.requiredFailed || report.requiredInconclusive ? c.red('✗') : c.green('✓');
       ctx.out('');
       ctx.out(`${mark} ${opts.provider} ${target.origin}${target.pathname}: ${parts.join(', ')} in ${(report.elapsedMs / 1000).toFixed(1)} s`);
+      if (report.cause) ctx.out(`likely cause: ${report.cause}`);
     });
+}
+
+/** Loads (or writes, the first time) the local CA of --https-ca and says how a receiver trusts it. */
+async function openLocalCa(ctx: Ctx, dir: string) {
+  const { resolve } = await import('node:path');
+  const { loadOrCreateLocalCa, trustLines } = await import('../../providers/paypal/local-ca.js');
+  const ca = await loadOrCreateLocalCa(resolve(ctx.io.cwd, dir));
+  ctx.info(`${ca.created ? 'wrote a local CA' : 'local CA'}: ${ca.certPath} (certificates are served over https, signed by it)`);
+  for (const line of trustLines(ca.certPath)) ctx.info(`  ${line}`);
+  if (ca.created) ctx.info('  a receiver already running does not trust it yet: restart it with the line above');
+  return ca;
 }

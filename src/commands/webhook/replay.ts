@@ -31,6 +31,7 @@ export const webhookReplayOptionsSchema = z.object({
   expect: z.string(),
   header: z.array(z.string()),
   allowRemote: z.optional(z.boolean()),
+  resign: z.optional(z.boolean()),
 });
 type ReplayOptions = z.infer<typeof webhookReplayOptionsSchema>;
 
@@ -63,9 +64,14 @@ export function webhookReplayCommand(ctx: Ctx): Command {
     .option('--expect <spec>', '2xx|3xx|4xx|5xx|<code>|ret=<n>', '2xx')
     .option('--header <k:v>', 'extra request header (repeatable)', collect, [])
     .option('--allow-remote', 'allow a target that is not 127.0.0.1/::1/localhost')
+    .option('--resign', 'captures: sign each recorded body afresh with the current secret/key (default: send the recorded signature headers unchanged)')
     .addHelpText(
       'after',
       `
+A capture (.ndjson from \`webhook listen --record\`) is replayed as recorded: method, path and query,
+headers (signatures included) and body bytes, so no secret is needed and a delivery the listener
+refused is refused again. --resign signs each body afresh instead (needs the secret, webhook id or appkey).
+
 Per-delivery lines: all of the first ${SHOW_ALL}, then failures and every ${SAMPLE_EVERY}th; none with --quiet.
 The summary always counts every delivery. With --json: NDJSON, one {"type":"delivery",…} per delivery
 (none with --quiet), then {"type":"summary",…}.
@@ -76,6 +82,7 @@ Examples:
   $ fbpay webhook replay fb-payment-refund --to http://127.0.0.1:3000/webhook --tamper signature --expect 4xx
   $ fbpay webhook replay fb-payment-charge --to http://127.0.0.1:3000/webhook --count 1000 --concurrency 16 --quiet
   $ fbpay webhook replay capture.ndjson --to http://127.0.0.1:3000/webhook
+  $ fbpay webhook replay capture.ndjson --to http://127.0.0.1:3000/webhook --resign --secret "$FB_APP_SECRET"
   $ fbpay webhook replay paypal-sale-completed --to http://127.0.0.1:3000/paypal --webhook-id WH-123
   $ fbpay webhook replay midas-delivery --to http://127.0.0.1:3000/midas/deliver --appkey "$MIDAS_APPKEY" --expect ret=0`,
     )
@@ -87,9 +94,21 @@ Examples:
       const expect = parseExpect(opts.expect);
       const extraHeaders = parseHeaders(opts.header);
       const plan = await planInputs(ctx, inputs, opts);
-      const { provider, adapterOptions, secrets } = await resolveProvider(ctx, plan.provider, opts);
+      const verbatim = plan.captures > 0 && !opts.resign;
+      // Verbatim captures need no secret: only fixtures (or --resign) are signed here.
+      const signs = plan.fixtures > 0 || !verbatim;
+      const { provider, adapterOptions, secrets } = signs ? await resolveProvider(ctx, plan.provider, opts) : { provider: plan.provider, adapterOptions: {}, secrets: [] as string[] };
       const { loadReplayAdapter } = await import('../../providers/webhook/providers.js');
-      const adapter = await loadReplayAdapter(provider, adapterOptions);
+      const inner = signs ? await loadReplayAdapter(provider!, adapterOptions) : undefined;
+      let adapter = inner!;
+      if (verbatim) {
+        const { verbatimCaptures } = await import('../../providers/webhook/verbatim.js');
+        const judge = !inner && provider === 'midas' ? (await import('../../providers/midas/webhook-adapter.js')).judgeMidasReply : undefined;
+        adapter = verbatimCaptures(provider, inner, {
+          judge,
+          onRedacted: (c) => ctx.warn(`${c.label} was recorded with ${c.redacted!.join(', ')} masked: it is replayed as recorded, masks included (record with --record-secrets to keep the originals)`),
+        });
+      }
 
       const render = createRenderer(ctx, secrets);
       const summary = await engine.replay(
@@ -114,6 +133,9 @@ Examples:
 
 interface Plan {
   provider?: Provider;
+  /** How many arguments were capture files, how many fixtures. */
+  captures: number;
+  fixtures: number;
   /** One round of deliveries; synchronous when every input is a fixture (no I/O per round). */
   round: (() => Iterable<ReplayInput>) | (() => AsyncIterable<ReplayInput>);
   sync: boolean;
@@ -174,14 +196,19 @@ async function planInputs(ctx: Ctx, inputs: string[], opts: ReplayOptions): Prom
   }
   if (!items.length) throw new UsageError('nothing_to_replay', 'no fixtures or captures to replay', { hint: 'fbpay fixtures list' });
   if (opts.set.length && items.every((i) => i.kind === 'capture')) ctx.warn('--set applies to fixtures; recorded deliveries are replayed as captured');
+  if (opts.resign && items.every((i) => i.kind === 'fixture')) ctx.warn('--resign applies to captures; fixtures are always signed afresh');
   if (providers.size > 1 && !opts.provider) {
     throw new UsageError('mixed_providers', `these inputs are for different providers (${[...providers].join(', ')})`, { hint: 'replay one provider at a time, or pass --provider' });
   }
   const provider = opts.provider ?? [...providers][0];
+  const captures = items.filter((i) => i.kind === 'capture').length;
+  const fixtures = items.length - captures;
   if (items.every((i) => i.kind === 'fixture')) {
     const renders = items.map((i) => (i as Extract<Item, { kind: 'fixture' }>).render);
     return {
       provider,
+      captures,
+      fixtures,
       sync: true,
       *round() {
         for (const render of renders) yield* render();
@@ -190,6 +217,8 @@ async function planInputs(ctx: Ctx, inputs: string[], opts: ReplayOptions): Prom
   }
   return {
     provider,
+    captures,
+    fixtures,
     sync: false,
     async *round() {
       for (const item of items) {

@@ -43,7 +43,7 @@ export function webhookVerifyCommand(ctx: Ctx): Command {
       let signatures: Array<{ header: string; value: string }>;
       if (opts.delivery !== undefined) {
         if (opts.body !== undefined) throw new UsageError('bad_option', '--delivery carries its own body: drop --body', { hint: 'use either --delivery or --body with --signature' });
-        const d = await readDelivery(opts.delivery);
+        const d = await readDelivery(opts.delivery, ctx.io.cwd);
         body = d.body;
         signatures = opts.signature !== undefined ? [{ header: 'signature', value: opts.signature }] : d.signatures;
         if (signatures.length === 0) {
@@ -77,41 +77,25 @@ export function webhookVerifyCommand(ctx: Ctx): Command {
     });
 }
 
-/** Reads one recorded delivery: an NDJSON line given inline, or file:line, or a file whose first line is used. */
-async function readDelivery(spec: string): Promise<{ body: Buffer; signatures: Array<{ header: string; value: string }> }> {
-  let line: string;
-  if (spec.trim().startsWith('{')) line = spec;
-  else {
-    const m = /^(.*):(\d+)$/.exec(spec);
-    const file = m ? m[1] : spec;
-    const n = m ? Number(m[2]) : 1;
-    const { readFile } = await import('node:fs/promises');
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      throw new UsageError('input_not_found', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { hint: 'pass an NDJSON line, or capture.ndjson:LINE' });
-    }
-    const lines = text.split('\n');
-    if (n < 1 || n > lines.length || !lines[n - 1].trim()) throw new UsageError('bad_delivery', `${file} has no delivery on line ${n}`, { hint: `it has ${lines.filter((l) => l.trim()).length} line(s)` });
-    line = lines[n - 1];
+/** Reads one recorded delivery; a PayPal or Midas line is pointed to the command that verifies it. */
+async function readDelivery(spec: string, cwd: string): Promise<{ body: Buffer; signatures: Array<{ header: string; value: string }> }> {
+  const { inferCaptureProvider, readCaptureSpec, VERIFY_COMMAND } = await import('../../providers/webhook/capture.js');
+  const d = await readCaptureSpec(spec, cwd);
+  const provider = inferCaptureProvider(d);
+  if (provider && provider !== 'facebook') {
+    const where = d.file ? `${d.file}:${d.line}` : 'this line';
+    const again = d.file ? `${VERIFY_COMMAND[provider]} --delivery ${shellWord(`${d.file}:${d.line}`)}` : `${VERIFY_COMMAND[provider]} --delivery <the same line>`;
+    throw new UsageError('wrong_command', `${where} is a ${provider === 'paypal' ? 'PayPal' : 'Midas'} delivery; webhook verify checks Facebook X-Hub signatures`, { hint: `run: ${again}` });
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(line);
-  } catch {
-    throw new UsageError('bad_delivery', 'the delivery is not a JSON line', { hint: 'expected {"received_at","method","path","headers","body_b64","verified"}' });
-  }
-  const d = doc as { headers?: unknown; body_b64?: unknown };
-  if (!d || typeof d !== 'object' || typeof d.body_b64 !== 'string' || !d.headers || typeof d.headers !== 'object') {
-    throw new UsageError('bad_delivery', 'the delivery line lacks "headers" or "body_b64"', { hint: 'expected a `webhook listen --record` line' });
-  }
-  const headers = d.headers as Record<string, unknown>;
-  const get = (name: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
   const signatures: Array<{ header: string; value: string }> = [];
   for (const h of ['X-Hub-Signature-256', 'X-Hub-Signature']) {
-    const v = get(h.toLowerCase());
+    const v = d.headers[h.toLowerCase()];
     if (typeof v === 'string') signatures.push({ header: h, value: v });
   }
-  return { body: Buffer.from(d.body_b64, 'base64'), signatures };
+  return { body: d.body, signatures };
+}
+
+/** Quotes a word for a POSIX shell when it needs it, so a printed command line pastes as is. */
+function shellWord(w: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }

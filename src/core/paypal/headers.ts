@@ -25,7 +25,8 @@ const MAX_HEADERS_TEXT = 256 * 1024;
 /**
  * Parses the `--headers` input: a JSON object (`{"PAYPAL-TRANSMISSION-ID": "…"}`, values strings or
  * arrays of strings) or raw `Name: value` lines as copied from a request dump. Names are returned
- * lower-cased; a request line (`POST /hook HTTP/1.1`), blank lines and anything after the first
+ * lower-cased, except a name given more than once in different case: every spelling is then kept as
+ * given, in order, so the verifier can say which one it used; a request line (`POST /hook HTTP/1.1`), blank lines and anything after the first
  * blank line that follows headers (the body of a dump) are ignored. Throws UsageError on anything else.
  */
 export function parseHeaders(input: string | Uint8Array): Record<string, string> {
@@ -54,10 +55,31 @@ function headersFromJson(text: string): Record<string, string> {
     else if (typeof value === 'number' || typeof value === 'boolean') v = String(value);
     else if (Array.isArray(value) && value.every((x) => typeof x === 'string')) v = value.join(', ');
     else throw new UsageError('bad_headers', `header "${name.slice(0, 60)}" must be a string`, { hint: 'header values are strings' });
-    out[name.toLowerCase()] = v;
+    put(out, name, v);
   }
   return out;
 }
+
+/** Stores a header under its lower-cased name; a second spelling of the same name keeps both spellings as given. */
+function put(out: Record<string, string>, name: string, value: string): void {
+  const lower = name.toLowerCase();
+  let spellings = SPELLINGS.get(out);
+  if (!spellings) SPELLINGS.set(out, (spellings = new Map()));
+  const earlier = spellings.get(lower);
+  if (earlier === undefined) {
+    spellings.set(lower, name);
+    out[lower] = value;
+    return;
+  }
+  if (earlier !== name && lower in out) {
+    const v = out[lower];
+    delete out[lower];
+    out[earlier] = v;
+  }
+  if (earlier === name) out[name in out ? name : lower] = value;
+  else out[name] = value;
+}
+const SPELLINGS = new WeakMap<object, Map<string, string>>();
 
 function headersFromLines(text: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -77,7 +99,7 @@ function headersFromLines(text: string): Record<string, string> {
     }
     const name = line.slice(0, colon).trim();
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError('bad_headers', `invalid header name "${name.slice(0, 60)}"`);
-    out[name.toLowerCase()] = line.slice(colon + 1).trim();
+    put(out, name, line.slice(colon + 1).trim());
     seenHeader = true;
   }
   if (!seenHeader) throw new UsageError('bad_headers', 'no headers found', { hint: 'pass a JSON object or "Name: value" lines' });

@@ -4,6 +4,7 @@ import { readTransmission, REQUIRED_PAYPAL_HEADERS, PAYPAL_HEADERS, type PaypalT
 import { paypalCrc32, paypalSignedString } from './signed-string.js';
 import { certNames, certTime, checkCertUrl, isoSeconds, PAYPAL_CERT_NAME, parseCertificates } from './cert-policy.js';
 import { paypalEventInfo, type PaypalEventInfo } from './subscription.js';
+import { paypalTrustAnchors } from './ca/paypal-ca.js';
 
 /** One line of the verdict: `{check, ok, detail}`; `warning` marks an ok check the user should read. */
 export interface PaypalCheck {
@@ -34,15 +35,15 @@ export interface PaypalVerifyOptions {
   caPem?: string;
   /** Hosts allowed besides PayPal's (`--allow-cert-host`). */
   allowCertHosts?: readonly string[];
-  /** A chain that cannot be checked (no intermediate, or one that is not anchored) fails instead of warning. */
+  /** A certificate the user vouched for (--cert, --allow-cert-host) must still chain to a CA: no "accepted because you passed it". */
   strictChain?: boolean;
   /**
-   * Trusted root certificates (e.g. Node's `tls.rootCertificates`, parsed). An intermediate that came
-   * inside the fetched PEM bundle proves nothing by itself: it must chain to one of these. Called
-   * only when needed.
+   * The CA certificates a PayPal certificate must chain to (intermediates and roots alike are anchors).
+   * Default: the ones fbpay ships, those PayPal's SDKs trust (`src/core/paypal/ca/README.md`). Called
+   * only when a chain is checked.
    */
-  roots?: () => readonly X509Certificate[];
-  /** Oldest accepted transmission time, seconds (default 86 400; 0 disables). */
+  anchors?: () => readonly X509Certificate[];
+  /** Oldest accepted transmission time, seconds (default 345 600, four days: PayPal retries for three; 0 disables). */
   maxAgeSeconds?: number;
   /** Largest accepted clock skew into the future, seconds (default 300). */
   futureSkewSeconds?: number;
@@ -50,8 +51,18 @@ export interface PaypalVerifyOptions {
   diagnose?: boolean;
 }
 
+/**
+ * Why the certificate is trusted: it chains to PayPal's CA (`paypal-ca`), or only because the user
+ * said so (`--cert`, `--ca`, `--allow-cert-host`). Undefined when nothing was trusted.
+ */
+export type PaypalTrust = 'paypal-ca' | '--cert' | '--ca' | '--allow-cert-host';
+
 export interface PaypalVerifyResult {
   valid: boolean;
+  /** What the verdict's trust in the certificate rests on (see PaypalTrust); set when valid. */
+  trust?: PaypalTrust;
+  /** Headers given more than once under names that differ only in case: which value was used. */
+  duplicateHeaders: Array<{ header: string; names: string[]; used: string }>;
   checks: PaypalCheck[];
   webhookId: string;
   crc: number;
@@ -63,7 +74,12 @@ export interface PaypalVerifyResult {
   event: PaypalEventInfo;
 }
 
-export const DEFAULT_MAX_AGE_SECONDS = 86_400;
+/**
+ * PayPal retries a failed delivery for up to three days, and nothing PayPal publishes says a retry gets
+ * a fresh PAYPAL-TRANSMISSION-TIME; PayPal's own SDKs do not check the time at all. Four days never
+ * refuses a genuine retry and still refuses a replay from last week.
+ */
+export const DEFAULT_MAX_AGE_SECONDS = 4 * 86_400;
 export const DEFAULT_FUTURE_SKEW_SECONDS = 300;
 /** The webhook id PayPal's simulator signs with. */
 export const SIMULATOR_WEBHOOK_ID = 'WEBHOOK_ID';
@@ -87,7 +103,8 @@ export async function verifyPaypalWebhook(
   if (typeof webhookId !== 'string' || webhookId === '') throw new UsageError('missing_webhook_id', 'a webhook id is needed to verify', { hint: 'pass --webhook-id or set PAYPAL_WEBHOOK_ID (simulator deliveries: WEBHOOK_ID)' });
   const t = readTransmission(headers);
   const checks: PaypalCheck[] = [];
-  const result: PaypalVerifyResult = { valid: false, checks, webhookId, crc: paypalCrc32(raw), transmission: t, nearMisses: [], event: paypalEventInfo(raw) };
+  const duplicateHeaders = findDuplicateHeaders(headers);
+  const result: PaypalVerifyResult = { valid: false, checks, webhookId, crc: paypalCrc32(raw), transmission: t, nearMisses: [], event: paypalEventInfo(raw), duplicateHeaders };
   const explicitCerts = opts.certPem !== undefined ? parseCertificates(opts.certPem, '--cert') : undefined;
   const caCerts = opts.caPem !== undefined && opts.caPem.trim() !== '' ? parseCertificates(opts.caPem, '--ca') : [];
 
@@ -97,6 +114,13 @@ export async function verifyPaypalWebhook(
   if (missing.length) checks.push({ check: 'headers', ok: false, detail: `missing ${missing.map((h) => h.toUpperCase()).join(', ')}` });
   else if (absent.length) checks.push({ check: 'headers', ok: true, warning: true, detail: 'PAYPAL-CERT-URL missing (not needed: using --cert); PayPal always sends it' });
   else checks.push({ check: 'headers', ok: true, detail: 'all PAYPAL-* headers present' });
+  if (duplicateHeaders.length && checks[0].ok) {
+    checks[0] = {
+      ...checks[0],
+      warning: true,
+      detail: `${checks[0].detail}; ${duplicateHeaders.map((d) => `${d.header.toUpperCase()} given ${d.names.length} times (${d.names.map((n) => JSON.stringify(n)).join(', ')}): used ${JSON.stringify(d.used)}`).join('; ')}`,
+    };
+  }
   if (t.transmissionId && t.transmissionTime) {
     result.signedString = paypalSignedString({ transmissionId: t.transmissionId, transmissionTime: t.transmissionTime, webhookId, body: raw }).signedString;
   }
@@ -109,12 +133,12 @@ export async function verifyPaypalWebhook(
 
   // The certificate: the caller's, or fetched — but only from an allowed URL, decided before any request.
   let certs: X509Certificate[];
-  let userTrusted: boolean;
+  let userTrust: '--cert' | '--allow-cert-host' | undefined;
   if (explicitCerts) {
     const v = t.certUrl ? checkCertUrl(t.certUrl, opts.allowCertHosts) : undefined;
     checks.push({ check: 'cert_url', ok: true, detail: `not fetched: using --cert${v && !v.ok ? ` (the header's URL would be refused: ${v.detail})` : ''}`, warning: v ? !v.ok : undefined });
     certs = explicitCerts;
-    userTrusted = true;
+    userTrust = '--cert';
     const c = certs[0];
     result.certificate = { source: 'explicit', subject: oneLine(c.subject), issuer: oneLine(c.issuer), validFrom: isoSeconds(certTime(c.validFrom)), validTo: isoSeconds(certTime(c.validTo)) };
   } else {
@@ -133,7 +157,7 @@ export async function verifyPaypalWebhook(
       checks.push({ check: 'certificate', ok: false, detail: e.message });
       return finish(result);
     }
-    userTrusted = Boolean(v.userAllowed);
+    userTrust = v.userAllowed ? '--allow-cert-host' : undefined;
     const c = certs[0];
     result.certificate = { source: 'fetched', url: t.certUrl, subject: oneLine(c.subject), issuer: oneLine(c.issuer), validFrom: isoSeconds(certTime(c.validFrom)), validTo: isoSeconds(certTime(c.validTo)) };
   }
@@ -142,8 +166,8 @@ export async function verifyPaypalWebhook(
   const names = certNames(leaf);
   const paypalName = [names.cn, ...names.dns].find((n) => n && PAYPAL_CERT_NAME.test(n));
   if (paypalName) checks.push({ check: 'cert_subject', ok: true, detail: `CN=${names.cn ?? '(none)'}` });
-  else if (userTrusted)
-    checks.push({ check: 'cert_subject', ok: true, warning: true, detail: `CN=${names.cn ?? '(none)'} is not a PayPal certificate; accepted because you supplied or allowed it` });
+  else if (userTrust)
+    checks.push({ check: 'cert_subject', ok: true, warning: true, detail: `CN=${names.cn ?? '(none)'} is not a PayPal certificate; accepted because you passed ${userTrust}` });
   else checks.push({ check: 'cert_subject', ok: false, detail: `CN=${names.cn ?? '(none)'} is not messageverificationcerts…paypal.com` });
 
   const from = certTime(leaf.validFrom);
@@ -153,13 +177,19 @@ export async function verifyPaypalWebhook(
     checks.push({ check: 'cert_validity', ok: false, detail: `expired ${isoSeconds(to)} (now ${isoSeconds(now)}); a historical delivery needs --now <its transmission time>` });
   else checks.push({ check: 'cert_validity', ok: true, detail: `valid ${isoSeconds(from)} → ${isoSeconds(to)}` });
 
-  checks.push(chainCheck(leaf, certs.slice(1), caCerts, now, Boolean(opts.strictChain), opts.roots));
+  const anchors = opts.anchors ?? paypalTrustAnchors;
+  const chain = chainCheck(leaf, certs.slice(1), caCerts, now, anchors, opts.strictChain ? undefined : userTrust);
+  checks.push(chain.check);
+  const trust: PaypalTrust | undefined = chain.trust === 'paypal-ca' && paypalName ? 'paypal-ca' : (userTrust ?? (chain.trust === '--ca' ? '--ca' : undefined));
 
   const sig = decodeSignature(t.transmissionSig!);
   const publicKey = leaf.publicKey;
   if (!sig) checks.push({ check: 'signature', ok: false, detail: 'PAYPAL-TRANSMISSION-SIG is not base64' });
   else if (!algoOk) checks.push({ check: 'signature', ok: false, detail: 'not checked: unsupported algorithm' });
-  else if (rsaVerify(result.signedString!, sig, publicKey)) checks.push({ check: 'signature', ok: true, detail: `RSA-SHA256 over ${result.signedString}` });
+  else if (rsaVerify(result.signedString!, sig, publicKey)) {
+    checks.push({ check: 'signature', ok: true, detail: `RSA-SHA256 over ${result.signedString}` });
+    result.trust = trust;
+  }
   else {
     if (opts.diagnose !== false) result.nearMisses = diagnose(raw, t, webhookId, sig, publicKey, result.event);
     const hit = result.nearMisses.find((m) => m.matches);
@@ -169,8 +199,18 @@ export async function verifyPaypalWebhook(
 }
 
 function finish(r: PaypalVerifyResult): PaypalVerifyResult {
-  r.valid = r.checks.length > 0 && r.checks.every((c) => c.ok) && r.checks.some((c) => c.check === 'signature');
+  r.valid = r.checks.length > 0 && r.checks.every((c) => c.ok) && r.checks.some((c) => c.check === 'signature') && r.trust !== undefined;
+  if (!r.valid) delete r.trust;
   return r;
+}
+
+/** Header names that differ only in case (a pasted dump, a JSON object): the value used is the last, as readTransmission reads them. */
+function findDuplicateHeaders(headers: Record<string, string | undefined>): PaypalVerifyResult['duplicateHeaders'] {
+  const by = new Map<string, string[]>();
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) by.set(k.toLowerCase(), [...(by.get(k.toLowerCase()) ?? []), k]);
+  const out: PaypalVerifyResult['duplicateHeaders'] = [];
+  for (const [header, names] of by) if (names.length > 1 && header.startsWith('paypal-')) out.push({ header, names, used: names[names.length - 1] });
+  return out;
 }
 
 function headerValue(t: PaypalTransmission, header: string): string | undefined {
@@ -200,38 +240,50 @@ function humanAge(s: number): string {
   return `${Math.round(s / 86400)} days`;
 }
 
+/**
+ * Builds the chain leaf → (an intermediate from --ca or sent with the certificate) → an anchor.
+ * Anchored: trusted as PayPal's CA. Ending at a --ca certificate: trusted because the user passed it.
+ * Otherwise a failure, unless the user vouched for the certificate itself (`userTrust`), which
+ * passes with a warning that says so.
+ */
 function chainCheck(
   leaf: X509Certificate,
   bundled: X509Certificate[],
   given: X509Certificate[],
   now: number,
-  strict: boolean,
-  roots?: () => readonly X509Certificate[],
-): PaypalCheck {
-  const issuers = [...given.map((c) => ({ c, bundled: false })), ...bundled.map((c) => ({ c, bundled: true }))];
-  if (issuers.length === 0) {
-    return strict
-      ? { check: 'cert_chain', ok: false, detail: 'no intermediate CA to check the chain against (--strict-chain): pass --ca <pem>' }
-      : { check: 'cert_chain', ok: true, warning: true, detail: 'not checked: no intermediate CA available (pass --ca <pem>; --strict-chain makes this a failure)' };
-  }
+  anchors: () => readonly X509Certificate[],
+  userTrust: '--cert' | '--allow-cert-host' | undefined,
+): { check: PaypalCheck; trust?: PaypalTrust } {
+  const validAt = (c: X509Certificate) => now >= certTime(c.validFrom) && now <= certTime(c.validTo);
+  const name = (c: X509Certificate) => certNames(c).cn ?? oneLine(c.subject);
+  const anchorOf = (c: X509Certificate) => anchors().find((a) => c.checkIssued(a) && c.verify(a.publicKey) && validAt(a));
+  const vouched = (detail: string) =>
+    userTrust
+      ? { check: { check: 'cert_chain' as const, ok: true, warning: true, detail: `${detail}; accepted because you passed ${userTrust}` }, trust: userTrust }
+      : { check: { check: 'cert_chain' as const, ok: false, detail } };
+
+  const direct = anchorOf(leaf);
+  if (direct) return { check: { check: 'cert_chain', ok: true, detail: `issued by ${name(direct)} (PayPal\u2019s CA, shipped with fbpay)` }, trust: 'paypal-ca' };
+
+  const issuers = [...given.map((c) => ({ c, from: '--ca' as const })), ...bundled.map((c) => ({ c, from: 'bundle' as const }))];
   const hit = issuers.find((x) => leaf.checkIssued(x.c));
-  const leafCn = certNames(leaf).cn;
-  if (!hit) return { check: 'cert_chain', ok: false, detail: `issued by "${oneLine(leaf.issuer)}", which is none of the ${issuers.length} CA certificate(s) given` };
+  if (!hit) {
+    const more = issuers.length ? ` nor any of the ${issuers.length} CA certificate(s) given` : '';
+    return vouched(`issued by "${oneLine(leaf.issuer)}", which is not PayPal\u2019s CA${more}`);
+  }
   const issuer = hit.c;
-  const issuerCn = certNames(issuer).cn ?? oneLine(issuer.subject);
-  if (!leaf.verify(issuer.publicKey)) return { check: 'cert_chain', ok: false, detail: `the signature on ${leafCn ?? 'the certificate'} does not verify with the key of ${issuerCn}` };
-  if (!issuer.ca) return { check: 'cert_chain', ok: false, detail: `"${issuerCn}" is not a CA certificate` };
-  const caTo = certTime(issuer.validTo);
-  const caFrom = certTime(issuer.validFrom);
-  if (now > caTo || now < caFrom) return { check: 'cert_chain', ok: false, detail: `the CA "${issuerCn}" is not valid at ${isoSeconds(now)} (${isoSeconds(caFrom)} → ${isoSeconds(caTo)})` };
-  const root = roots?.().find((r) => issuer.checkIssued(r) && issuer.verify(r.publicKey) && now >= certTime(r.validFrom) && now <= certTime(r.validTo));
-  const anchor = root ? ` → ${certNames(root).cn ?? oneLine(root.subject)} (trusted root)` : '';
-  if (!hit.bundled) return { check: 'cert_chain', ok: true, detail: `issued by ${issuerCn}${anchor}` };
-  // The intermediate came with the certificate itself: only a trusted root makes it mean anything.
-  if (root) return { check: 'cert_chain', ok: true, detail: `issued by ${issuerCn} (sent with the certificate)${anchor}` };
-  const detail = `issued by ${issuerCn}, which came with the certificate itself and ${roots ? 'does not chain to a trusted root' : 'was not checked against a trusted root'}`;
-  if (roots || strict) return { check: 'cert_chain', ok: false, detail: `${detail}; pass the real intermediate with --ca` };
-  return { check: 'cert_chain', ok: true, warning: true, detail };
+  const issuerCn = name(issuer);
+  if (!leaf.verify(issuer.publicKey)) return { check: { check: 'cert_chain', ok: false, detail: `the signature on ${certNames(leaf).cn ?? 'the certificate'} does not verify with the key of ${issuerCn}` } };
+  if (!issuer.ca) return { check: { check: 'cert_chain', ok: false, detail: `"${issuerCn}" is not a CA certificate` } };
+  if (!validAt(issuer)) {
+    return { check: { check: 'cert_chain', ok: false, detail: `the CA "${issuerCn}" is not valid at ${isoSeconds(now)} (${isoSeconds(certTime(issuer.validFrom))} → ${isoSeconds(certTime(issuer.validTo))})` } };
+  }
+  const sent = hit.from === 'bundle' ? ' (sent with the certificate)' : '';
+  const root = anchorOf(issuer);
+  if (root) return { check: { check: 'cert_chain', ok: true, detail: `issued by ${issuerCn}${sent} → ${name(root)} (PayPal\u2019s CA, shipped with fbpay)` }, trust: 'paypal-ca' };
+  if (hit.from === '--ca') return { check: { check: 'cert_chain', ok: true, warning: true, detail: `issued by ${issuerCn}, which you passed with --ca; it does not chain to PayPal\u2019s CA` }, trust: '--ca' };
+  // The intermediate came with the certificate itself: only an anchor makes it mean anything.
+  return vouched(`issued by ${issuerCn}, which came with the certificate itself and does not chain to PayPal\u2019s CA; pass the real intermediate with --ca`);
 }
 
 function decodeSignature(sig: string): Buffer | undefined {

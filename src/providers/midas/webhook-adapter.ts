@@ -96,15 +96,18 @@ export function createReplayAdapter(opts: AdapterOptions): ReplayAdapter {
         },
       };
     },
-    judge(res: HttpResponse, _delivery: OutgoingDelivery, expect: ExpectSpec): ReplyVerdict | undefined {
-      if (expect.kind === 'ret') return checkMidasReply(res, { expectRet: expect.ret });
-      if (expect.kind === 'class' && expect.cls === 2) {
-        const r = checkMidasReply(res);
-        return r.ok ? { ok: true } : { ok: false, reason: r.reason };
-      }
-      return undefined;
-    },
+    judge: judgeMidasReply,
   };
+}
+
+/** Midas' rules on a reply (exact `{"ret":0,"msg":"OK"}` for 2xx, or the ret asked for); needs no appkey, so verbatim capture replays use it too. */
+export function judgeMidasReply(res: HttpResponse, _delivery: OutgoingDelivery, expect: ExpectSpec): ReplyVerdict | undefined {
+  if (expect.kind === 'ret') return checkMidasReply(res, { expectRet: expect.ret });
+  if (expect.kind === 'class' && expect.cls === 2) {
+    const r = checkMidasReply(res);
+    return r.ok ? { ok: true } : { ok: false, reason: r.reason };
+  }
+  return undefined;
 }
 
 /** A recorded delivery goes out unchanged (same path and query) to the new target; `--tamper signature` breaks its sig. */

@@ -1,8 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface CertServer {
-  /** http://127.0.0.1:<port> */
+  /** http://127.0.0.1:<port>, or https:// when served with `tls` */
   readonly origin: string;
   /** The PAYPAL-CERT-URL for a certificate served here. */
   urlFor(id: string): string;
@@ -12,13 +13,14 @@ export interface CertServer {
 }
 
 /**
- * Serves certificate PEMs at http://127.0.0.1:<port>/certs/<id> for the duration of a replay, so a
+ * Serves certificate PEMs at http://127.0.0.1:<port>/certs/<id> (https:// with `tls`, for receivers that
+ * refuse plain http, as PayPal's SDKs do) for the duration of a replay, so a
  * receiver in test mode can fetch the certificate the deliveries were signed for, like PayPal's
  * `/v1/notifications/certs/CERT-…`.
  */
-export async function startCertServer(certs: Record<string, string>, opts: { host?: string; port?: number } = {}): Promise<CertServer> {
+export async function startCertServer(certs: Record<string, string>, opts: { host?: string; port?: number; tls?: { certPem: string; keyPem: string } } = {}): Promise<CertServer> {
   let hits = 0;
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const m = /^\/certs\/([A-Za-z0-9._-]+)$/.exec((req.url ?? '').split('?')[0]);
     const pem = m ? certs[m[1]] : undefined;
     if ((req.method === 'GET' || req.method === 'HEAD') && pem) {
@@ -29,7 +31,8 @@ export async function startCertServer(certs: Record<string, string>, opts: { hos
     }
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found\n');
-  });
+  };
+  const server: Server = opts.tls ? createTlsServer({ cert: opts.tls.certPem, key: opts.tls.keyPem }, handler) : createServer(handler);
   server.keepAliveTimeout = 1000;
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -37,7 +40,7 @@ export async function startCertServer(certs: Record<string, string>, opts: { hos
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const origin = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     origin,
     urlFor: (id) => `${origin}/certs/${id}`,

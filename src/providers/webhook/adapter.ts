@@ -21,6 +21,8 @@ export interface CapturedDelivery {
   headers: Record<string, string>;
   body: Buffer;
   verified?: boolean;
+  /** What `listen` masked when it recorded the line (header names, "body", "path"…). */
+  redacted?: string[];
   /** "capture.ndjson:3" */
   label: string;
 }
@@ -70,6 +72,8 @@ export interface AdapterOptions {
   certUrl?: string;
   caPem?: string;
   allowCertHosts?: string[];
+  /** paypal replay: serve the certificate over https with this server certificate (a local CA's) instead of plain http. */
+  certServerTls?: { certPem: string; keyPem: string };
   /** midas */
   appkey?: string;
   path?: string;

@@ -144,6 +144,7 @@ export function parseCaptureLine(text: string, where: string): CapturedDelivery 
     headers,
     body: Buffer.from(o.body_b64, 'base64'),
     verified: o.verified,
+    ...(Array.isArray(o.redacted) && o.redacted.every((x) => typeof x === 'string') && o.redacted.length ? { redacted: o.redacted } : {}),
     label: where,
   };
 }
@@ -200,3 +201,28 @@ export function inferCaptureProvider(d: Pick<CapturedDelivery, 'method' | 'path'
   if (d.method === 'GET' && q >= 0 && new URLSearchParams(d.path.slice(q + 1)).has('sig')) return 'midas';
   return undefined;
 }
+
+/**
+ * One recorded delivery named on the command line (`--delivery`): an NDJSON line given inline, or
+ * `file:N` (line N, from 1), or a file (its first line). Relative files resolve against `cwd`.
+ */
+export async function readCaptureSpec(spec: string, cwd: string): Promise<CapturedDelivery & { file?: string; line?: number }> {
+  if (spec.trim().startsWith('{')) return parseCaptureLine(spec.trim(), '--delivery');
+  const m = /^(.*):(\d+)$/.exec(spec);
+  const file = m ? m[1] : spec;
+  const n = m ? Number(m[2]) : 1;
+  const { readFile } = await import('node:fs/promises');
+  const { resolve } = await import('node:path');
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, file), 'utf8');
+  } catch (e) {
+    throw new UsageError('input_not_found', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { hint: 'pass an NDJSON line, or capture.ndjson:LINE' });
+  }
+  const lines = text.split('\n');
+  if (n < 1 || n > lines.length || !lines[n - 1].trim()) throw new UsageError('bad_delivery', `${file} has no delivery on line ${n}`, { hint: `it has ${lines.filter((l) => l.trim()).length} line(s)` });
+  return { ...parseCaptureLine(lines[n - 1], `${file}:${n}`), file, line: n };
+}
+
+/** The command that verifies a recorded delivery of this provider (what `webhook verify` points to). */
+export const VERIFY_COMMAND: Record<Provider, string> = { facebook: 'fbpay webhook verify', paypal: 'fbpay paypal verify', midas: 'fbpay midas verify' };

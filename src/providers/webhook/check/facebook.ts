@@ -71,6 +71,8 @@ export async function createFacebookBattery(opts: BatteryOptions): Promise<Batte
     },
     {
       id: 'handshake-wrong-token',
+      // Not echoing means something only where the right token is echoed (or, without one, where deliveries arrive).
+      premise: opts.verifyToken ? 'handshake' : 'valid-update',
       title: 'wrong verify token is not echoed',
       required: true,
       why: 'echoing any challenge lets anyone subscribe your endpoint to their app',
@@ -90,6 +92,7 @@ export async function createFacebookBattery(opts: BatteryOptions): Promise<Batte
     },
     {
       id: 'missing-signature',
+      premise: 'valid-update',
       title: 'missing signature rejected',
       required: true,
       why: 'an unsigned POST is anyone on the internet granting themselves items',
@@ -97,6 +100,7 @@ export async function createFacebookBattery(opts: BatteryOptions): Promise<Batte
     },
     {
       id: 'wrong-signature',
+      premise: 'valid-update',
       title: 'wrong signature rejected',
       required: true,
       why: 'a receiver that only checks the header is present verifies nothing',
@@ -104,6 +108,7 @@ export async function createFacebookBattery(opts: BatteryOptions): Promise<Batte
     },
     {
       id: 'wrong-secret',
+      premise: 'valid-update',
       title: 'signed with another secret rejected',
       required: true,
       why: 'the HMAC key must be this app\u2019s secret, not any secret',
@@ -111,6 +116,7 @@ export async function createFacebookBattery(opts: BatteryOptions): Promise<Batte
     },
     {
       id: 'tampered-body',
+      premise: 'valid-update',
       title: 'tampered body rejected',
       required: true,
       why: 'the signature covers the raw body bytes; verifying a re-serialized body misses edits',
@@ -120,7 +126,7 @@ export async function createFacebookBattery(opts: BatteryOptions): Promise<Batte
       id: 'duplicate',
       title: 'same update twice gets 200 both times',
       required: true,
-      why: 'Facebook redelivers; a receiver must be idempotent, not fail or double-grant',
+      why: 'Facebook redelivers the same update; a receiver must answer 200 again (only the replies are seen here, not whether it granted twice)',
       run: async (target, deps) => expectAcceptedTwice(deps, await build(deps, target), { exact200: true }),
     },
     {

@@ -19,9 +19,9 @@ function otherWebhookId(than: string): string {
 }
 
 /**
- * PayPal webhooks: the valid delivery is signed by the replay adapter with fbpay's test key, its
- * certificate served on loopback by the adapter's open() (a receiver in test mode fetches it from
- * there). The refusals are built by more adapters on the same certificate URL: another key, another
+ * PayPal webhooks: the valid delivery is signed by the replay adapter with fbpay's test key (or
+ * --key), its certificate served on loopback by the adapter's open(), over https when a local CA's
+ * server certificate is given (a receiver in test mode fetches it from there), or at --cert-url. The refusals are built by more adapters on the same certificate URL: another key, another
  * webhook id; and an "attacker" key whose certificate sits on a host that is neither PayPal's nor the
  * loopback address the valid certificate uses (`localhost` instead of 127.0.0.1).
  */
@@ -29,8 +29,11 @@ export async function createPaypalBattery(opts: BatteryOptions): Promise<Battery
   const render = opts.render ?? (await fixtureRenderer(opts));
   const webhookId = opts.webhookId!;
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
-  const mine = generateTestKeyPair({ now: now() });
-  const valid = createReplayAdapter({ webhookId, keyPem: mine.keyPem, certPem: mine.certPem, now });
+  const own = opts.keyPem !== undefined || opts.certPem !== undefined || opts.certUrl !== undefined;
+  const mine = own ? { keyPem: opts.keyPem, certPem: opts.certPem } : generateTestKeyPair({ now: now() });
+  const tls = opts.certServerTls;
+  // Throws the usage error (exit 2) for --cert without --key, --key without a certificate, before anything is sent.
+  const valid = createReplayAdapter({ webhookId, keyPem: mine.keyPem, certPem: mine.certPem, certUrl: opts.certUrl, now, certServerTls: tls });
   let otherKey: ReplayAdapter | undefined;
   let otherId: ReplayAdapter | undefined;
   let offHost: ReplayAdapter | undefined;
@@ -49,6 +52,7 @@ export async function createPaypalBattery(opts: BatteryOptions): Promise<Battery
     },
     {
       id: 'tampered-body',
+      premise: 'valid-delivery',
       title: 'tampered body rejected',
       required: true,
       why: 'the signed string carries crc32 of the raw body: verify the bytes received, not a re-serialized object',
@@ -56,6 +60,7 @@ export async function createPaypalBattery(opts: BatteryOptions): Promise<Battery
     },
     {
       id: 'other-key',
+      premise: 'valid-delivery',
       title: 'signature from another key rejected',
       required: true,
       why: 'the signature must be checked against the certificate\u2019s public key, not just decoded',
@@ -63,6 +68,7 @@ export async function createPaypalBattery(opts: BatteryOptions): Promise<Battery
     },
     {
       id: 'other-webhook-id',
+      premise: 'valid-delivery',
       title: 'delivery for another webhook id rejected',
       required: true,
       why: 'the webhook id is in the signed string: it ties a delivery to your subscription',
@@ -70,6 +76,7 @@ export async function createPaypalBattery(opts: BatteryOptions): Promise<Battery
     },
     {
       id: 'cert-url-off-host',
+      premise: 'valid-delivery',
       title: 'certificate URL off PayPal\u2019s hosts rejected',
       required: false,
       why: 'fetching whatever PAYPAL-CERT-URL names lets anyone sign with their own certificate (advisory: test-mode receivers may allow loopback)',
@@ -83,7 +90,7 @@ export async function createPaypalBattery(opts: BatteryOptions): Promise<Battery
       id: 'duplicate',
       title: 'same delivery twice accepted both times',
       required: true,
-      why: 'PayPal redelivers; a receiver must be idempotent, not fail or double-grant',
+      why: 'PayPal redelivers the same event; a receiver must answer 2xx again (only the replies are seen here, not whether it granted twice)',
       run: async (target, deps) => expectAcceptedTwice(deps, await build(valid, deps, target)),
     },
     {
@@ -105,8 +112,8 @@ export async function createPaypalBattery(opts: BatteryOptions): Promise<Battery
       const certUrl = Object.entries(probe.headers).find(([k]) => k.toLowerCase() === 'paypal-cert-url')?.[1] ?? '';
       const stranger = generateTestKeyPair({ now: now() });
       otherKey = createReplayAdapter({ webhookId, keyPem: stranger.keyPem, certUrl, now });
-      otherId = createReplayAdapter({ webhookId: otherWebhookId(webhookId), keyPem: mine.keyPem, certUrl, now });
-      attackerServer = await startCertServer({ 'CERT-attacker': stranger.certPem });
+      otherId = createReplayAdapter({ webhookId: otherWebhookId(webhookId), keyPem: mine.keyPem!, certUrl, now });
+      attackerServer = await startCertServer({ 'CERT-attacker': stranger.certPem }, { tls });
       offHostUrl = attackerServer.urlFor('CERT-attacker').replace('//127.0.0.1:', '//localhost:');
       offHost = createReplayAdapter({ webhookId, keyPem: stranger.keyPem, certUrl: offHostUrl, now });
     },

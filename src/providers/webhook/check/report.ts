@@ -9,15 +9,20 @@ export function reportToJson(r: CheckReport) {
     passed: r.passed,
     failed: r.failed,
     required_failed: r.requiredFailed,
+    inconclusive: r.inconclusive,
+    required_inconclusive: r.requiredInconclusive,
     skipped: r.skipped,
+    cause: r.cause ?? null,
     elapsed_ms: Math.round(r.elapsedMs),
     checks: r.checks.map((c) => ({
       id: c.id,
       title: c.title,
       required: c.required,
-      // A skipped check neither passed nor failed.
-      ok: c.skipped ? null : c.ok,
+      // A skipped or inconclusive check neither passed nor failed.
+      ok: c.skipped || c.inconclusive ? null : c.ok,
+      result: c.skipped ? 'skipped' : c.inconclusive ? 'inconclusive' : c.ok ? 'pass' : 'fail',
       skipped: Boolean(c.skipped),
+      inconclusive: Boolean(c.inconclusive),
       status: c.status ?? null,
       detail: c.detail,
       latency_ms: c.latencyMs === undefined ? null : Math.round(c.latencyMs * 10) / 10,
@@ -25,7 +30,7 @@ export function reportToJson(r: CheckReport) {
   };
 }
 
-/** JUnit XML: one suite per run, one testcase per check (failure for failed, skipped for skipped). */
+/** JUnit XML: one suite per run, one testcase per check (failure for failed and for inconclusive, which fails a run too; skipped for skipped). */
 export function reportToJunit(r: CheckReport, timestamp = new Date()): string {
   return junitXml([
     {
@@ -38,7 +43,9 @@ export function reportToJunit(r: CheckReport, timestamp = new Date()): string {
         classname: `fbpay.webhook-check.${r.provider}${c.required ? '' : '.advisory'}`,
         timeMs: c.latencyMs,
         ...(c.skipped ? { skipped: c.detail } : {}),
-        ...(!c.skipped && !c.ok ? { failure: { message: c.detail, type: c.required ? 'required' : 'advisory', body: `${c.detail}\nwhy it matters: ${c.why}` } } : {}),
+        ...(!c.skipped && !c.ok
+          ? { failure: { message: c.detail, type: c.inconclusive ? 'inconclusive' : c.required ? 'required' : 'advisory', body: `${c.detail}\nwhy it matters: ${c.why}${c.inconclusive && r.cause ? `\nlikely cause: ${r.cause}` : ''}` } }
+          : {}),
       })),
     },
   ]);

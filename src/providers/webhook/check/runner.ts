@@ -53,6 +53,8 @@ export async function runBattery(battery: Battery, opts: RunOptions): Promise<Ch
   const timeoutMs = opts.timeoutMs ?? Math.max(5000, 2 * budgetMs);
   const fromSend = new WeakSet<object>();
   let replies = 0;
+  /** The status of every reply, premises included: what the likely cause is read from. */
+  const statuses: number[] = [];
   const transport = opts.send ?? ((d: OutgoingDelivery, t: number, signal?: AbortSignal) => httpRequest({ method: d.method, url: d.url, headers: d.headers, body: d.body, timeoutMs: t, signal, maxResponseBytes: 64 * 1024 }));
   const deps: CheckDeps = {
     budgetMs,
@@ -64,6 +66,7 @@ export async function runBattery(battery: Battery, opts: RunOptions): Promise<Ch
       try {
         const res = await transport(d, timeoutMs, opts.signal);
         replies++;
+        statuses.push(res.status);
         return res;
       } catch (e) {
         if (e && typeof e === 'object') fromSend.add(e);
@@ -74,20 +77,43 @@ export async function runBattery(battery: Battery, opts: RunOptions): Promise<Ch
 
   const started = performance.now();
   const outcomes: CheckOutcome[] = [];
+  /** Results of the checks others rest on, reported or run only as a premise. */
+  const premises = new Map<string, CheckResult>();
+  const runOne = async (check: Check): Promise<CheckResult> => {
+    try {
+      return await check.run(opts.target, deps);
+    } catch (e) {
+      if (opts.signal?.aborted) throw e;
+      if (!(e instanceof NetworkError) || !fromSend.has(e)) throw e;
+      if (replies === 0 && UNREACHABLE.has(e.code)) {
+        throw new NetworkError(e.code, `${e.message}: the endpoint cannot be reached, nothing was checked`, { hint: e.hint ?? 'is the endpoint running?' });
+      }
+      return { ok: false, detail: `no reply: ${e.message}` };
+    }
+  };
+  const premiseOf = async (id: string): Promise<CheckResult> => {
+    let r = premises.get(id);
+    if (!r) {
+      const check = battery.checks.find((c) => c.id === id);
+      if (!check) throw new Error(`check ${id}: unknown premise`);
+      r = await runOne(check);
+      premises.set(id, r);
+    }
+    return r;
+  };
+  let premiseFailed: { id: string; result: CheckResult } | undefined;
   await battery.open?.(opts.signal);
   try {
     for (const check of checks) {
       if (opts.signal?.aborted) throw opts.signal.reason instanceof FbpayError ? opts.signal.reason : new InterruptedError();
-      let result: CheckResult;
-      try {
-        result = await check.run(opts.target, deps);
-      } catch (e) {
-        if (opts.signal?.aborted) throw e;
-        if (!(e instanceof NetworkError) || !fromSend.has(e)) throw e;
-        if (replies === 0 && UNREACHABLE.has(e.code)) {
-          throw new NetworkError(e.code, `${e.message}: the endpoint cannot be reached, nothing was checked`, { hint: e.hint ?? 'is the endpoint running?' });
+      let result = await runOne(check);
+      if (!result.skipped) premises.set(check.id, result);
+      if (check.premise && result.ok && !result.skipped && !result.inconclusive) {
+        const p = await premiseOf(check.premise);
+        if (p.skipped || !(p.accepted ?? p.ok)) {
+          premiseFailed ??= { id: check.premise, result: p };
+          result = { ...result, ok: false, inconclusive: true, detail: `${result.detail} proves nothing: ${check.premise} ${p.skipped ? 'was skipped' : `was not accepted (${p.detail})`}` };
         }
-        result = { ok: false, detail: `no reply: ${e.message}` };
       }
       const outcome: CheckOutcome = { id: check.id, title: check.title, required: check.required, why: check.why, ...result, detail: redact(result.detail, opts.secrets ?? []) };
       outcomes.push(outcome);
@@ -96,24 +122,46 @@ export async function runBattery(battery: Battery, opts: RunOptions): Promise<Ch
   } catch (e) {
     // Ctrl-C: say what was done before stopping (exit stays 130).
     if (opts.signal?.aborted && e instanceof FbpayError && e.exitCode === 130) {
-      const ran = outcomes.filter((o) => !o.skipped);
+      const ran = outcomes.filter((o) => !o.skipped && !o.inconclusive);
+      const mark = (o: CheckOutcome) => (o.skipped ? 'skipped' : o.inconclusive ? 'inconclusive' : o.ok ? 'ok' : 'FAIL');
       throw new InterruptedError(
-        `interrupted after ${outcomes.length} of ${checks.length} check(s): ${ran.filter((o) => o.ok).length} passed, ${ran.filter((o) => !o.ok).length} failed${outcomes.length ? ` (${outcomes.map((o) => `${o.id} ${o.skipped ? 'skipped' : o.ok ? 'ok' : 'FAIL'}`).join(', ')})` : ''}`,
+        `interrupted after ${outcomes.length} of ${checks.length} check(s): ${ran.filter((o) => o.ok).length} passed, ${ran.filter((o) => !o.ok).length} failed${outcomes.length ? ` (${outcomes.map((o) => `${o.id} ${mark(o)}`).join(', ')})` : ''}`,
       );
     }
     throw e;
   } finally {
     await battery.close?.();
   }
-  const failedOnes = outcomes.filter((o) => !o.skipped && !o.ok);
+  const failedOnes = outcomes.filter((o) => !o.skipped && !o.ok && !o.inconclusive);
+  const inconclusive = outcomes.filter((o) => o.inconclusive);
   return {
     provider: battery.provider,
     target: opts.target.toString(),
-    passed: outcomes.filter((o) => !o.skipped && o.ok).length,
+    passed: outcomes.filter((o) => !o.skipped && !o.inconclusive && o.ok).length,
     failed: failedOnes.length,
     requiredFailed: failedOnes.filter((o) => o.required).length,
+    inconclusive: inconclusive.length,
+    requiredInconclusive: inconclusive.filter((o) => o.required).length,
+    ...(premiseFailed ? { cause: likelyCause(premiseFailed.id, premiseFailed.result, statuses) } : {}),
     skipped: outcomes.filter((o) => o.skipped).length,
     elapsedMs: performance.now() - started,
     checks: outcomes,
   };
+}
+
+/** What the replies had in common, said as what it observed plus the question it raises. */
+export function likelyCause(premise: string, result: CheckResult, statuses: number[]): string {
+  const same = statuses.length > 1 && statuses.every((s) => s === statuses[0]) ? statuses[0] : undefined;
+  if (same !== undefined) {
+    const question =
+      same === 404 ? 'is the path right?'
+      : same === 405 ? 'does the endpoint take this method at this path?'
+      : same === 401 || same === 403 ? 'is the receiver set up with the same secret, webhook id or appkey as fbpay?'
+      : same >= 500 ? 'the receiver\u2019s log should say why'
+      : same >= 300 && same < 400 ? 'is the URL the one the redirect points to?'
+      : 'is this the webhook endpoint?';
+    return `every request got ${same}: ${question}`;
+  }
+  if (result.skipped) return `${premise} was skipped, so the checks resting on it prove nothing`;
+  return `${premise} was not accepted (${result.detail}): the refusal checks prove nothing until it is`;
 }

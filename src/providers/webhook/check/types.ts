@@ -11,6 +11,16 @@ export interface CheckResult {
   ok: boolean;
   /** Not run (e.g. the handshake without --verify-token); `detail` says why. */
   skipped?: boolean;
+  /**
+   * Ran, but what came back proves nothing (a refusal while the valid delivery was not accepted
+   * either, a latency measured on an error page): neither pass nor fail, and a required one fails the run.
+   */
+  inconclusive?: boolean;
+  /**
+   * For the checks other checks rest on: whether the provider would count the delivery as accepted
+   * (it may be accepted yet fail the check's stricter rule). Defaults to `ok`.
+   */
+  accepted?: boolean;
   /** HTTP status of the reply the verdict rests on. */
   status?: number;
   /** What came back, one line: "403 (rejected)", "200, then 500 on the second delivery". */
@@ -40,6 +50,12 @@ export interface Check {
   required: boolean;
   /** One line on why it matters. */
   why: string;
+  /**
+   * The id of the check that must have passed for this one's pass to mean anything (a refusal only
+   * says something when the valid delivery is accepted). When that check was not selected the runner
+   * runs it first, unreported. A pass without its premise becomes `inconclusive`; a fail stays a fail.
+   */
+  premise?: string;
   run(target: URL, deps: CheckDeps): Promise<CheckResult>;
 }
 
@@ -59,6 +75,12 @@ export interface BatteryOptions {
   graphUrl?: string;
   /** paypal */
   webhookId?: string;
+  /** paypal: sign with this key (--key) and serve --cert, or point at --cert-url; default a fresh test pair. */
+  keyPem?: string;
+  certPem?: string;
+  certUrl?: string;
+  /** paypal: serve certificates over https with this (local CA's) server certificate. */
+  certServerTls?: { certPem: string; keyPem: string };
   /** midas */
   appkey?: string;
   path?: string;
@@ -85,6 +107,11 @@ export interface CheckReport {
   failed: number;
   /** Failed required checks: exit 1 when above 0. */
   requiredFailed: number;
+  /** Checks that ran but proved nothing; a required one fails the run too. */
+  inconclusive: number;
+  requiredInconclusive: number;
+  /** When some premise failed: the likely cause, from what every reply had in common ("every request got 404: is the path right?"). */
+  cause?: string;
   skipped: number;
   elapsedMs: number;
   checks: CheckOutcome[];
