@@ -150,11 +150,20 @@ export class Ctx {
     return this.config;
   }
 
-  /** Runs `fn` under an ora spinner on stderr when interactive; plainly otherwise. */
+  /**
+   * Runs `fn` under an ora spinner on stderr when interactive; plainly otherwise.
+   *
+   * `discardStdin: false`: ora's default puts the terminal in raw mode for the spinner's lifetime,
+   * so Ctrl-C arrives as the byte 0x03 instead of SIGINT. Its discarder (stdin-discarder 0.3) is
+   * meant to turn that byte back into SIGINT, but it listens with `prependListener`, which does
+   * not start a never-read `process.stdin` flowing: the byte sat unread and Ctrl-C did nothing
+   * until the request timed out. With the terminal left in cooked mode the kernel sends SIGINT and
+   * run() aborts ctx.signal.
+   */
   async spin<T>(text: string, fn: () => Promise<T>): Promise<T> {
     if (!this.interactive || this.opts.quiet) return fn();
     const { default: ora } = await import('ora');
-    const spinner = ora({ text, stream: this.io.stderr as NodeJS.WritableStream }).start();
+    const spinner = ora({ text, stream: this.io.stderr as NodeJS.WritableStream, discardStdin: false }).start();
     try {
       const v = await fn();
       spinner.stop();
