@@ -62,7 +62,7 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
         const rows = battery.checks.map((c) => ({ id: c.id, title: c.title, required: c.required, why: c.why }));
         if (ctx.opts.json) return ctx.json({ provider: opts.provider, checks: rows });
         const { renderTable } = await import('../../ui/table.js');
-        ctx.out(await renderTable(['check', 'kind', 'what', 'why it matters'], rows.map((r) => [r.id, r.required ? 'required' : 'advisory', r.title, r.why]), { width: ctx.columns }));
+        ctx.out(await renderTable(['check', 'kind', 'what', 'why it matters'], rows.map((r) => [r.id, r.required ? 'required' : 'advisory', r.title, r.why]), { width: ctx.columns, flex: [3, 2], droppable: [3] }));
         return;
       }
       if (!opts.to) throw new UsageError('missing_option', 'missing --to <url>', { hint: 'the endpoint to check, e.g. --to http://127.0.0.1:3000/webhook' });
@@ -130,7 +130,8 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
             r.detail,
             c.dim(r.why),
           ]),
-          { width: ctx.columns },
+          // On a narrow terminal "why it matters" gives way first (it is the same every run), then what came back.
+          { width: ctx.columns, flex: [4, 3], droppable: [4] },
         ),
       );
       const failedIds = report.checks.filter((r) => !r.skipped && !r.ok);
