@@ -60,8 +60,20 @@ export class Ctx {
 
   /** True when a person is at the terminal: prompts and spinners are allowed. */
   get interactive(): boolean {
+    return this.promptsOffBecause === undefined;
+  }
+
+  /**
+   * Why prompts and spinners are off, said the way a message needs it ("… and CI mode (CI=true)
+   * turned prompts off"); undefined when a person is at the terminal. CI mode is named even on a
+   * real terminal: "there is no terminal" would be false there.
+   */
+  get promptsOffBecause(): string | undefined {
     const ci = this.io.env.CI;
-    return Boolean(this.io.stdin.isTTY && this.io.stderr.isTTY) && !(ci && ci !== 'false' && ci !== '0') && !this.opts.json;
+    if (this.opts.json) return '--json turned prompts off';
+    if (ci && ci !== 'false' && ci !== '0') return `CI mode (CI=${ci}) turned prompts off`;
+    if (!this.io.stdin.isTTY || !this.io.stderr.isTTY) return 'there is no terminal to ask on';
+    return undefined;
   }
 
   /** The terminal's width when stdout is one; undefined when output is piped or captured (nothing is cut then). */
