@@ -294,7 +294,7 @@ async function createRenderer(ctx: Ctx, secrets: string[]) {
         if (!noted) {
           noted = true;
           progress.clear();
-          const note = `… more than ${SHOW_ALL} deliveries: showing failures and every ${SAMPLE_EVERY}th from here${progress.live ? ', and a progress line' : ''} (the summary counts all)`;
+          const note = `… after ${SHOW_ALL} deliveries: ${progress.live ? 'a progress line, ' : ''}failures and every ${SAMPLE_EVERY}th (the summary counts all)`;
           ctx.info(c.dim(columns === undefined ? note : cut(note, columns)));
         }
         progress.draw();
