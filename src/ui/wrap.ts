@@ -1,18 +1,21 @@
 import { ellipsize } from '../core/text.js';
 
+/** Columns a string takes, colour codes excluded (code points: enough for fbpay's own sentences). */
+const visible = (s: string) => [...s.replace(/\x1b\[[0-9;]*m/g, '')].length;
+
 /**
  * Prose wrapped between words to a terminal `width` (undefined: piped output, left whole), later
  * lines indented. A word longer than a line (a URL, a `quoted command`) is kept whole on its own
- * line: it is something a user copies. Widths are counted in code points, enough for fbpay's own sentences.
+ * line: it is something a user copies. Runs of spaces become one.
  */
 export function wrapWords(text: string, width: number | undefined, indent = '  '): string {
-  if (width === undefined || [...text].length <= width) return text;
+  if (width === undefined || visible(text) <= width) return text;
   const lines: string[] = [];
   let current = '';
   // A `quoted command` is one word: a command broken across lines no longer pastes.
-  for (const word of text.match(/(?:`[^`]*`|[^\s`])+/g) ?? []) {
+  for (const word of text.match(/(?:`[^`]*`|\S)+/g) ?? []) {
     const candidate = current ? `${current} ${word}` : word;
-    if (current && [...candidate].length > width) {
+    if (current && visible(candidate) > width) {
       lines.push(current);
       current = indent + word;
     } else current = candidate;
@@ -36,7 +39,6 @@ export function fitLabelled(label: string, text: string, value: string, width: n
  * `width`; no part is ever split. Undefined width (piped output): one line.
  */
 export function joinToWidth(parts: string[], width: number | undefined, sep = ' · ', indent = '  '): string {
-  const visible = (s: string) => [...s.replace(/\x1b\[[0-9;]*m/g, '')].length;
   if (width === undefined) return parts.join(sep);
   const lines: string[] = [];
   let current = '';

@@ -81,7 +81,7 @@ describe.runIf(HAS_PYTHON)('webhook check on a terminal', () => {
       const table = lines.slice(lines.findIndex((l) => /^check +kind +result +what came back/.test(l)));
       expect(table.length, lines.join('\n')).toBeGreaterThan(10);
       const rows = table.slice(0, table.findIndex((l) => l === ''));
-      expectFits(rows, columns);
+      expectFits(lines, columns); // the table, and the summary under it, wrapped between words
       expect(rows[0]).toMatch(columns === 120 ? /what came back +why it matters$/ : /what came back$/);
       for (const l of rows.slice(2, -1)) expect(l).toMatch(/^[a-z0-9-]+ +(required|advisory) +(✓ pass|✗ FAIL|✗ warn|– skip) /);
       if (columns === 60) expect(rows.at(-1)).toBe('(why it matters: left out at this width)');

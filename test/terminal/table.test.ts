@@ -81,3 +81,25 @@ describe('renderTable on a terminal', () => {
     );
   });
 });
+
+describe('prose on a terminal', () => {
+  it('wrapWords keeps every word, each line within the width unless one word is wider', async () => {
+    const { wrapWords } = await import('../../src/ui/wrap.js');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.stringMatching(/^[a-z]{1,12}$/), { minLength: 1, maxLength: 30 }), fc.integer({ min: 10, max: 80 }), async (words, width) => {
+        const text = words.join(' ');
+        const out = wrapWords(text, width);
+        expect(out.split('\n').map((l) => l.trim()).join(' ')).toBe(text);
+        for (const l of out.split('\n')) if (l.trim().includes(' ')) expect([...l].length).toBeLessThanOrEqual(width);
+      }),
+    );
+    expect(wrapWords('respond with `fbpay payment dispute 1621702554627001 --reason …`', 30)).toBe('respond with\n  `fbpay payment dispute 1621702554627001 --reason …`');
+    expect(wrapWords('a b c', undefined)).toBe('a b c');
+  });
+
+  it('joinToWidth breaks between parts only', async () => {
+    const { joinToWidth } = await import('../../src/ui/wrap.js');
+    expect(joinToWidth(['sent 300', 'ok 299', 'failed 1', 'errors 0', 'status 200×299 500×1'], 40)).toBe('sent 300 · ok 299 · failed 1 · errors 0\n  status 200×299 500×1');
+    expect(joinToWidth(['a', 'b'], undefined)).toBe('a · b');
+  });
+});

@@ -141,6 +141,7 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
       if (report.skipped) parts.push(`${report.skipped} skipped`);
       const mark = report.requiredFailed ? c.red('✗') : c.green('✓');
       ctx.out('');
-      ctx.out(`${mark} ${opts.provider} ${target.origin}${target.pathname}: ${parts.join(', ')} in ${(report.elapsedMs / 1000).toFixed(1)} s`);
+      const { wrapWords } = await import('../../ui/wrap.js');
+      ctx.out(wrapWords(`${mark} ${opts.provider} ${target.origin}${target.pathname}: ${parts.join(', ')} in ${(report.elapsedMs / 1000).toFixed(1)} s`, ctx.columns));
     });
 }
