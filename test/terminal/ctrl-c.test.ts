@@ -105,3 +105,31 @@ describe.runIf(HAS_PYTHON)('Ctrl-C typed at a prompt', () => {
     expect(seconds).toBeLessThan(OWN_TIMEOUT_MS / 2000);
   });
 });
+
+describe.runIf(HAS_PYTHON)('Ctrl-C typed at long-running commands without a spinner', () => {
+  it('webhook replay to a silent server: exit 130 with its summary', async () => {
+    const before = silent.hits();
+    const run = startPty(['webhook', 'replay', 'fb-payment-charge', '--to', `${silent.url}/webhook`, '--secret', 's', '--count', '1000', '--timeout', String(OWN_TIMEOUT_MS)]);
+    // Nothing is printed until a delivery completes, and none will: wait until the request has arrived.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => silent.hits() > before && (clearInterval(poll), resolve()), 50);
+    });
+    const { code, screen, seconds } = await ctrlC(run, /$/);
+    expect(code, screen).toBe(130);
+    expect(screen).toMatch(/sent 0 · ok 0 · failed 0/);
+    expect(screen).toMatch(/interrupted: stopped after 0 deliveries/);
+    expect(seconds).toBeLessThan(OWN_TIMEOUT_MS / 2000);
+  });
+
+  it('webhook listen: exit 130 with its count of deliveries', async () => {
+    const { code, screen } = await ctrlC(startPty(['webhook', 'listen', '--port', '0', '--secret', 's']), /Ctrl-C to stop/);
+    expect(code, screen).toBe(130);
+    expect(screen).toMatch(/stopped: 0 deliveries/);
+  });
+
+  it('mock graph: exit 130 with its count of requests', async () => {
+    const { code, screen } = await ctrlC(startPty(['mock', 'graph', '--port', '0']), /Ctrl-C stops/);
+    expect(code, screen).toBe(130);
+    expect(screen).toMatch(/stopped/); // the summary's wording belongs to the emulator
+  });
+});
