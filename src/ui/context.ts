@@ -141,12 +141,15 @@ export class Ctx {
     const r = this.setting(name, flagValue);
     if (r.value !== undefined && r.value !== '') return r.value;
     const def = SETTINGS[name];
-    if (this.interactive) {
+    const off = this.promptsOffBecause;
+    if (off === undefined) {
       const { promptText } = await import('./prompt.js');
       const v = await promptText(this, `${label}:`, { mask: def.secret });
       if (v) return v;
     }
-    throw new UsageError('missing_setting', `missing ${label}`, {
+    // On a terminal where --json or CI mode turned the question off, say so: the user expected one.
+    const why = off !== undefined && this.io.stdin.isTTY && this.io.stderr.isTTY ? ` (${off})` : '';
+    throw new UsageError('missing_setting', `missing ${label}${why}`, {
       hint: `pass ${def.flag} or set ${def.env} (or add "${name}" to fbpay.config.json)`,
     });
   }

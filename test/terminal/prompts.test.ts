@@ -95,3 +95,14 @@ describe('subcommand --help lists the global options', () => {
     });
   }
 });
+
+describe.runIf(HAS_PYTHON)('a missing setting on a terminal with CI=true', () => {
+  it('is exit 2 naming the env variable, and says CI mode turned the question off', async () => {
+    const run = startPty(['payment', 'get', '990001', '--graph-url', graph, '--app-id', '1'], { env: { CI: 'true', FB_APP_SECRET: undefined } });
+    const { code } = await run.exit;
+    const screen = screenText(run.raw);
+    expect(code, screen).toBe(2);
+    expect(screen).toContain('error: missing app secret (CI mode (CI=true) turned prompts off)');
+    expect(screen).toContain('FB_APP_SECRET');
+  });
+});
