@@ -166,26 +166,19 @@ export class Ctx {
   }
 
   /**
-   * Runs `fn` under an ora spinner on stderr when interactive; plainly otherwise.
-   *
-   * `discardStdin: false`: ora's default puts the terminal in raw mode for the spinner's lifetime,
-   * so Ctrl-C arrives as the byte 0x03 instead of SIGINT. Its discarder (stdin-discarder 0.3) is
-   * meant to turn that byte back into SIGINT, but it listens with `prependListener`, which does
-   * not start a never-read `process.stdin` flowing: the byte sat unread and Ctrl-C did nothing
-   * until the request timed out. With the terminal left in cooked mode the kernel sends SIGINT and
-   * run() aborts ctx.signal.
+   * Runs `fn` under an ora spinner on stderr when interactive; plainly otherwise. While it shows,
+   * the keyboard is held (holdKeyboard): keys typed are dropped and Ctrl-C interrupts.
    */
   async spin<T>(text: string, fn: () => Promise<T>): Promise<T> {
     if (!this.interactive || this.opts.quiet) return fn();
     const { default: ora } = await import('ora');
+    const release = holdKeyboard(this.io.stdin);
     const spinner = ora({ text, stream: this.io.stderr as NodeJS.WritableStream, discardStdin: false }).start();
     try {
-      const v = await fn();
+      return await fn();
+    } finally {
       spinner.stop();
-      return v;
-    } catch (e) {
-      spinner.stop();
-      throw e;
+      release();
     }
   }
 
@@ -200,4 +193,30 @@ export class Ctx {
     if (err.hint) this.io.stderr.write(`${c.dim('hint:')} ${err.hint}\n`);
     if (this.opts.verbose && err.stack) this.io.stderr.write(c.dim(err.stack) + '\n');
   }
+}
+
+/**
+ * What ora's `discardStdin` is meant to do, done so that it works. ora 9 puts the terminal in raw
+ * mode (Ctrl-C becomes the byte 0x03, not SIGINT) and listens with `prependListener`, which does
+ * not start a never-read `process.stdin` flowing: the byte sat unread and Ctrl-C did nothing until
+ * the request timed out (issue 13). Here the stream is read with `on('data')`, 0x03 is raised as
+ * the SIGINT the terminal would have sent (run() turns it into exit 130), and everything else is
+ * dropped, so a "y⏎" typed while `payment refund` fetches the payment cannot answer the
+ * confirmation that follows. Returns the function that gives the keyboard back.
+ */
+function holdKeyboard(stdin: Io['stdin']): () => void {
+  const tty = stdin as NodeJS.ReadStream;
+  if (!tty.isTTY || typeof tty.setRawMode !== 'function') return () => undefined;
+  const wasRaw = Boolean(tty.isRaw);
+  const onData = (chunk: Buffer | string) => {
+    if ((typeof chunk === 'string' ? chunk : chunk.toString('latin1')).includes('\x03')) process.kill(process.pid, 'SIGINT');
+  };
+  tty.setRawMode(true);
+  tty.on('data', onData);
+  tty.resume();
+  return () => {
+    tty.off('data', onData);
+    tty.setRawMode(wasRaw);
+    tty.pause();
+  };
 }

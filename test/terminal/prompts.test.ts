@@ -12,13 +12,16 @@ import { HAS_PYTHON, screenText, startPty } from './pty.js';
 let server: Server;
 let graph: string;
 let posts = 0;
+/** How long GET waits before answering: the type-ahead test types while the spinner shows. */
+let getDelayMs = 0;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     req.resume();
     if (req.method === 'POST') posts++;
     res.setHeader('content-type', 'application/json');
-    res.end(req.method === 'GET' ? JSON.stringify({ id: '990001', refundable_amount: { amount: '4.99', currency: 'USD' }, actions: [{ type: 'charge', status: 'completed', amount: '4.99', currency: 'USD' }] }) : '{"success":true}');
+    const body = req.method === 'GET' ? JSON.stringify({ id: '990001', refundable_amount: { amount: '4.99', currency: 'USD' }, actions: [{ type: 'charge', status: 'completed', amount: '4.99', currency: 'USD' }] }) : '{"success":true}';
+    setTimeout(() => res.end(body), req.method === 'GET' ? getDelayMs : 0);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   graph = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -64,6 +67,26 @@ describe.runIf(HAS_PYTHON)('confirmations on a terminal', () => {
       expect(screen).not.toMatch(/\n\s+at /);
       expect(posts).toBe(before);
     } finally {
+      run.kill();
+    }
+  });
+
+  it('"y⏎" typed while the payment is fetched does not answer the confirmation that follows', async () => {
+    const before = posts;
+    getDelayMs = 1500;
+    const run = startPty(refund());
+    try {
+      await run.waitFor(/GET \/990001/);
+      run.type('y\r');
+      await run.waitFor(/Refund 1 USD on payment 990001\?/);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(posts).toBe(before); // still asking
+      run.type('n\r');
+      const { code } = await run.exit;
+      expect(code, screenText(run.raw)).toBe(1);
+      expect(posts).toBe(before);
+    } finally {
+      getDelayMs = 0;
       run.kill();
     }
   });
