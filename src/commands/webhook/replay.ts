@@ -66,7 +66,8 @@ export function webhookReplayCommand(ctx: Ctx): Command {
     .addHelpText(
       'after',
       `
-Per-delivery lines: all of the first ${SHOW_ALL}, then failures and every ${SAMPLE_EVERY}th; none with --quiet.
+Per-delivery lines: all of the first ${SHOW_ALL}, then failures and every ${SAMPLE_EVERY}th (on a terminal, with a
+live progress line); none with --quiet. On a terminal each line fits its width (the reply is cut with "…").
 The summary always counts every delivery. With --json: NDJSON, one {"type":"delivery",…} per delivery
 (none with --quiet), then {"type":"summary",…}.
 Exit: 0 every delivery met --expect · 1 some did not · 2 bad input · 3 target unreachable · 130 Ctrl-C.
