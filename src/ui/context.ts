@@ -206,7 +206,8 @@ export class Ctx {
  */
 function holdKeyboard(stdin: Io['stdin']): () => void {
   const tty = stdin as NodeJS.ReadStream;
-  if (!tty.isTTY || typeof tty.setRawMode !== 'function') return () => undefined;
+  // Windows consoles deliver Ctrl-C as an event whatever the mode; raising SIGINT there would kill without a summary.
+  if (!tty.isTTY || typeof tty.setRawMode !== 'function' || process.platform === 'win32') return () => undefined;
   const wasRaw = Boolean(tty.isRaw);
   const onData = (chunk: Buffer | string) => {
     if ((typeof chunk === 'string' ? chunk : chunk.toString('latin1')).includes('\x03')) process.kill(process.pid, 'SIGINT');
