@@ -133,9 +133,11 @@ Exit codes: 0 ok · 1 verification or expectation failed · 2 usage or bad input
   return program;
 }
 
-/** Commander settings every (sub)command needs: throw instead of exiting, and write through ctx.io. */
+/** Commander settings every (sub)command needs: throw instead of exiting, global options in help, and write through ctx.io. */
 function configureTree(cmd: Command, ctx: Ctx): void {
   cmd.exitOverride();
+  // `fbpay payment get --help` lists --json, --quiet, --config… too: they work after any subcommand.
+  cmd.configureHelp({ showGlobalOptions: true });
   cmd.configureOutput({
     writeOut: (s) => ctx.io.stdout.write(s),
     writeErr: (s) => ctx.io.stderr.write(s),

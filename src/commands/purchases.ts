@@ -57,7 +57,8 @@ Examples:
             String(p.developer_payload ?? ''),
             ...(o.consumeAll ? [consumed[i]?.success ? ctx.chalk.green('yes') : ctx.chalk.red(`no: ${consumed[i]?.error?.message ?? ''}`)] : []),
           ]),
-          { width: ctx.columns },
+          // Tokens, ids and times are copied, never cut; the free-text payload (and a consume error) give way.
+          { width: ctx.columns, flex: o.consumeAll ? [5, 4] : [4] },
         ),
       );
       if (!o.consumeAll) ctx.info(ctx.chalk.dim(`${purchases.length} unconsumed: buying these products again fails with 1383001 until each is consumed (--consume-all)`));

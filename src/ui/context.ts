@@ -60,8 +60,20 @@ export class Ctx {
 
   /** True when a person is at the terminal: prompts and spinners are allowed. */
   get interactive(): boolean {
+    return this.promptsOffBecause === undefined;
+  }
+
+  /**
+   * Why prompts and spinners are off, said the way a message needs it ("… and CI mode (CI=true)
+   * turned prompts off"); undefined when a person is at the terminal. CI mode is named even on a
+   * real terminal: "there is no terminal" would be false there.
+   */
+  get promptsOffBecause(): string | undefined {
     const ci = this.io.env.CI;
-    return Boolean(this.io.stdin.isTTY && this.io.stderr.isTTY) && !(ci && ci !== 'false' && ci !== '0') && !this.opts.json;
+    if (this.opts.json) return '--json turned prompts off';
+    if (ci && ci !== 'false' && ci !== '0') return `CI mode (CI=${ci}) turned prompts off`;
+    if (!this.io.stdin.isTTY || !this.io.stderr.isTTY) return 'there is no terminal to ask on';
+    return undefined;
   }
 
   /** The terminal's width when stdout is one; undefined when output is piped or captured (nothing is cut then). */
@@ -129,12 +141,15 @@ export class Ctx {
     const r = this.setting(name, flagValue);
     if (r.value !== undefined && r.value !== '') return r.value;
     const def = SETTINGS[name];
-    if (this.interactive) {
+    const off = this.promptsOffBecause;
+    if (off === undefined) {
       const { promptText } = await import('./prompt.js');
       const v = await promptText(this, `${label}:`, { mask: def.secret });
       if (v) return v;
     }
-    throw new UsageError('missing_setting', `missing ${label}`, {
+    // On a terminal where --json or CI mode turned the question off, say so: the user expected one.
+    const why = off !== undefined && this.io.stdin.isTTY && this.io.stderr.isTTY ? ` (${off})` : '';
+    throw new UsageError('missing_setting', `missing ${label}${why}`, {
       hint: `pass ${def.flag} or set ${def.env} (or add "${name}" to fbpay.config.json)`,
     });
   }
@@ -150,18 +165,20 @@ export class Ctx {
     return this.config;
   }
 
-  /** Runs `fn` under an ora spinner on stderr when interactive; plainly otherwise. */
+  /**
+   * Runs `fn` under an ora spinner on stderr when interactive; plainly otherwise. While it shows,
+   * the keyboard is held (holdKeyboard): keys typed are dropped and Ctrl-C interrupts.
+   */
   async spin<T>(text: string, fn: () => Promise<T>): Promise<T> {
     if (!this.interactive || this.opts.quiet) return fn();
     const { default: ora } = await import('ora');
-    const spinner = ora({ text, stream: this.io.stderr as NodeJS.WritableStream }).start();
+    const release = holdKeyboard(this.io.stdin);
+    const spinner = ora({ text, stream: this.io.stderr as NodeJS.WritableStream, discardStdin: false }).start();
     try {
-      const v = await fn();
+      return await fn();
+    } finally {
       spinner.stop();
-      return v;
-    } catch (e) {
-      spinner.stop();
-      throw e;
+      release();
     }
   }
 
@@ -176,4 +193,31 @@ export class Ctx {
     if (err.hint) this.io.stderr.write(`${c.dim('hint:')} ${err.hint}\n`);
     if (this.opts.verbose && err.stack) this.io.stderr.write(c.dim(err.stack) + '\n');
   }
+}
+
+/**
+ * What ora's `discardStdin` is meant to do, done so that it works. ora 9 puts the terminal in raw
+ * mode (Ctrl-C becomes the byte 0x03, not SIGINT) and listens with `prependListener`, which does
+ * not start a never-read `process.stdin` flowing: the byte sat unread and Ctrl-C did nothing until
+ * the request timed out (issue 13). Here the stream is read with `on('data')`, 0x03 is raised as
+ * the SIGINT the terminal would have sent (run() turns it into exit 130), and everything else is
+ * dropped, so a "y⏎" typed while `payment refund` fetches the payment cannot answer the
+ * confirmation that follows. Returns the function that gives the keyboard back.
+ */
+function holdKeyboard(stdin: Io['stdin']): () => void {
+  const tty = stdin as NodeJS.ReadStream;
+  // Windows consoles deliver Ctrl-C as an event whatever the mode; raising SIGINT there would kill without a summary.
+  if (!tty.isTTY || typeof tty.setRawMode !== 'function' || process.platform === 'win32') return () => undefined;
+  const wasRaw = Boolean(tty.isRaw);
+  const onData = (chunk: Buffer | string) => {
+    if ((typeof chunk === 'string' ? chunk : chunk.toString('latin1')).includes('\x03')) process.kill(process.pid, 'SIGINT');
+  };
+  tty.setRawMode(true);
+  tty.on('data', onData);
+  tty.resume();
+  return () => {
+    tty.off('data', onData);
+    tty.setRawMode(wasRaw);
+    tty.pause();
+  };
 }

@@ -46,12 +46,13 @@ async function runOnTty(argv: string[], answer: string) {
 }
 
 describe('destructive commands on a terminal', () => {
-  it('refund asks; "n" sends nothing (exit 2); "y" refunds', async () => {
+  it('refund asks; "n" sends nothing (exit 1: not a usage error); "y" refunds', async () => {
     const id = (await admin(emu.url, '/_fbpay/payments', { fixture: 'fb-payment-charge' })).json.id;
     const args = ['payment', 'refund', id, '--amount', '0.99', '--currency', 'USD', '--graph-url', emu.url, '--app-id', APP_ID, '--secret', APP_SECRET];
     const no = await runOnTty(args, 'n');
     expect(no.stderr).toMatch(/Refund 0.99 USD on payment/);
-    expect(no.code).toBe(2);
+    expect(no.code).toBe(1);
+    expect(no.stderr).toMatch(/not confirmed: nothing was sent/);
     expect((emu.state.payments.get(id)!.actions as unknown[]).length).toBe(1);
     const yes = await runOnTty(args, 'y');
     expect(yes.code, yes.stderr.slice(-400)).toBe(0);

@@ -80,7 +80,7 @@ export async function runEmulatorCommand(ctx: Ctx, spec: RunEmulatorSpec): Promi
   else {
     ctx.out(`${spec.title} emulator listening on ${emu.url}`);
     for (const line of spec.describe?.(emu) ?? []) ctx.info(line);
-    if (!human && !ctx.opts.quiet) ctx.info(c.dim('(one line per request on a terminal or with --verbose; Ctrl-C stops)'));
+    if (!ctx.opts.quiet) ctx.info(c.dim(human ? '(one line per request below; Ctrl-C stops)' : '(one line per request on a terminal or with --verbose; Ctrl-C stops)'));
   }
   await new Promise<void>((resolve) => {
     if (ctx.signal.aborted) return resolve();

@@ -78,7 +78,7 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
         const rows = battery.checks.map((c) => ({ id: c.id, title: c.title, required: c.required, why: c.why }));
         if (ctx.opts.json) return ctx.json({ provider: opts.provider, checks: rows });
         const { renderTable } = await import('../../ui/table.js');
-        ctx.out(await renderTable(['check', 'kind', 'what', 'why it matters'], rows.map((r) => [r.id, r.required ? 'required' : 'advisory', r.title, r.why]), { width: ctx.columns }));
+        ctx.out(await renderTable(['check', 'kind', 'what', 'why it matters'], rows.map((r) => [r.id, r.required ? 'required' : 'advisory', r.title, r.why]), { width: ctx.columns, flex: [3, 2], droppable: [3] }));
         return;
       }
       if (!opts.to) throw new UsageError('missing_option', 'missing --to <url>', { hint: 'the endpoint to check, e.g. --to http://127.0.0.1:3000/webhook' });
@@ -150,7 +150,8 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
             r.detail,
             c.dim(r.why),
           ]),
-          { width: ctx.columns },
+          // On a narrow terminal "why it matters" gives way first (it is the same every run), then what came back.
+          { width: ctx.columns, flex: [4, 3], droppable: [4] },
         ),
       );
       const failedIds = report.checks.filter((r) => !r.skipped && !r.ok && !r.inconclusive);
@@ -161,8 +162,9 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
       if (report.skipped) parts.push(`${report.skipped} skipped`);
       const mark = report.requiredFailed || report.requiredInconclusive ? c.red('✗') : c.green('✓');
       ctx.out('');
-      ctx.out(`${mark} ${opts.provider} ${target.origin}${target.pathname}: ${parts.join(', ')} in ${(report.elapsedMs / 1000).toFixed(1)} s`);
-      if (report.cause) ctx.out(`likely cause: ${report.cause}`);
+      const { wrapWords } = await import('../../ui/wrap.js');
+      ctx.out(wrapWords(`${mark} ${opts.provider} ${target.origin}${target.pathname}: ${parts.join(', ')} in ${(report.elapsedMs / 1000).toFixed(1)} s`, ctx.columns));
+      if (report.cause) ctx.out(wrapWords(`likely cause: ${report.cause}`, ctx.columns));
     });
 }
 

@@ -72,7 +72,8 @@ A capture (.ndjson from \`webhook listen --record\`) is replayed as recorded: me
 headers (signatures included) and body bytes, so no secret is needed and a delivery the listener
 refused is refused again. --resign signs each body afresh instead (needs the secret, webhook id or appkey).
 
-Per-delivery lines: all of the first ${SHOW_ALL}, then failures and every ${SAMPLE_EVERY}th; none with --quiet.
+Per-delivery lines: all of the first ${SHOW_ALL}, then failures and every ${SAMPLE_EVERY}th (on a terminal, with a
+live progress line); none with --quiet. On a terminal each line fits its width (the reply is cut with "…").
 The summary always counts every delivery. With --json: NDJSON, one {"type":"delivery",…} per delivery
 (none with --quiet), then {"type":"summary",…}.
 Exit: 0 every delivery met --expect · 1 some did not · 2 bad input · 3 target unreachable · 130 Ctrl-C.
@@ -110,7 +111,7 @@ Examples:
         });
       }
 
-      const render = createRenderer(ctx, secrets);
+      const render = await createRenderer(ctx, secrets);
       const summary = await engine.replay(
         plan.sync ? engine.repeatRoundsSync(opts.count, plan.round as () => Iterable<ReplayInput>) : engine.repeatRounds(opts.count, plan.round),
         adapter,
@@ -264,13 +265,41 @@ function parseHeaders(list: string[]): Record<string, string> {
   return out;
 }
 
-/** Streams delivery lines (sampled for humans at high counts) and prints the exact summary. */
-function createRenderer(ctx: Ctx, secrets: string[]) {
+/** Piped output keeps this much of a reply's first line (marked with "…" when cut); a terminal fits its width. */
+const PIPED_REPLY_CHARS = 200;
+/** How often the live progress line is redrawn. */
+const PROGRESS_EVERY_MS = 100;
+
+/**
+ * Streams delivery lines (sampled for humans at high counts) and prints the exact summary. On a
+ * terminal each line fits its width (the receiver's reply gives way, cut with "…") and, once
+ * per-delivery lines are sampled, a live progress line on stderr keeps counting.
+ */
+async function createRenderer(ctx: Ctx, secrets: string[]) {
   const c = ctx.chalk;
   let shown = 0;
   let failuresShown = 0;
   let noted = false;
   const clean = (s: string) => redact(s, secrets);
+  const columns = ctx.opts.json || ctx.opts.quiet ? undefined : ctx.columns;
+  const stringWidth = columns === undefined ? undefined : (await import('string-width')).default;
+  const { ellipsize } = await import('../../core/text.js');
+  const { joinToWidth } = await import('../../ui/wrap.js');
+  const SGR = /\x1b\[[0-9;]*m/g;
+  const widthOf = (s: string) => (stringWidth ? stringWidth(s) : s.replace(SGR, '').length);
+  /** Plain text cut to `room` terminal columns, "…" marking the cut. */
+  const cut = (text: string, room: number) => {
+    let used = 0;
+    let kept = 0; // code units of the prefix that leaves a column for the "…"
+    for (const ch of text) {
+      const w = widthOf(ch);
+      if (used + w > room) return `${text.slice(0, kept)}…`;
+      used += w;
+      if (used <= room - 1) kept += ch.length;
+    }
+    return text;
+  };
+  const progress = createProgress(ctx, columns);
   return {
     delivery(r: DeliveryResult): void {
       if (ctx.opts.quiet) return;
@@ -289,12 +318,16 @@ function createRenderer(ctx: Ctx, secrets: string[]) {
         });
         return;
       }
+      progress.count(r);
       const show = r.seq <= SHOW_ALL || (!r.ok && failuresShown < SHOW_ALL) || r.seq % SAMPLE_EVERY === 0;
       if (!show) {
         if (!noted) {
           noted = true;
-          ctx.info(c.dim(`… more than ${SHOW_ALL} deliveries: showing failures and every ${SAMPLE_EVERY}th from here (the summary counts all)`));
+          progress.clear();
+          const note = `… after ${SHOW_ALL} deliveries: ${progress.live ? 'a progress line, ' : ''}failures and every ${SAMPLE_EVERY}th (the summary counts all)`;
+          ctx.info(c.dim(columns === undefined ? note : cut(note, columns)));
         }
+        progress.draw();
         return;
       }
       shown++;
@@ -302,12 +335,24 @@ function createRenderer(ctx: Ctx, secrets: string[]) {
       const mark = r.ok ? c.green('✓') : c.red('✗');
       const status = r.status === undefined ? c.red('ERR') : r.ok ? String(r.status) : c.red(String(r.status));
       const latency = r.status === undefined ? '' : `${r.latencyMs.toFixed(1)} ms`;
-      const first = r.response === undefined ? '' : clean(r.response.split('\n')[0]).slice(0, 100);
-      const tail = r.ok ? c.dim(first) : `${c.red(clean(r.reason ?? 'failed'))}${first && r.status !== undefined ? c.dim(`  ${first}`) : ''}`;
       const retried = r.attempts > 1 ? c.dim(` (${r.attempts} attempts)`) : '';
-      ctx.out(`${mark} ${status.padEnd(3)} ${latency.padStart(9)}  #${r.seq} ${r.label}${r.duplicate ? c.dim(' (duplicate)') : ''}${retried}  ${tail}`);
+      const head = `${mark} ${status.padEnd(3)} ${latency.padStart(9)}  #${r.seq} ${r.label}${r.duplicate ? c.dim(' (duplicate)') : ''}${retried}  `;
+      // The reply's first line, then (on a terminal) the reason and the reply give way to fit the width.
+      let reply = r.response === undefined ? '' : clean(r.response.split('\n')[0]);
+      let reason = r.ok ? '' : clean(r.reason ?? 'failed');
+      if (columns === undefined) reply = ellipsize(reply, PIPED_REPLY_CHARS);
+      else {
+        const room = Math.max(1, columns - widthOf(head));
+        reason = cut(reason, room);
+        reply = cut(reply, room - (reason ? widthOf(reason) + 2 : 0));
+        if (reply === '…') reply = '';
+      }
+      const tail = r.ok ? c.dim(reply) : `${c.red(reason)}${reply && r.status !== undefined ? c.dim(`  ${reply}`) : ''}`;
+      progress.clear();
+      ctx.out(`${head}${tail}`.trimEnd());
     },
     summary(s: ReplaySummary): void {
+      progress.clear();
       const unreachable = s.sent > 0 && s.errors === s.sent && !s.interrupted;
       const err = s.first_error;
       if (ctx.opts.json) {
@@ -327,9 +372,9 @@ function createRenderer(ctx: Ctx, secrets: string[]) {
       } else {
         const counts = Object.entries(s.status_counts).map(([k, v]) => `${k}×${v}`).join(' ') || 'none';
         const okPart = s.ok === s.sent ? c.green(`ok ${s.ok}`) : `ok ${s.ok}`;
-        ctx.out(`${c.bold('sent')} ${s.sent} · ${okPart} · failed ${s.failed ? c.red(String(s.failed)) : 0} · errors ${s.errors ? c.red(String(s.errors)) : 0} · status ${counts}`);
+        ctx.out(joinToWidth([`${c.bold('sent')} ${s.sent}`, okPart, `failed ${s.failed ? c.red(String(s.failed)) : 0}`, `errors ${s.errors ? c.red(String(s.errors)) : 0}`, `status ${counts}`], columns));
         const l = s.latency_ms;
-        ctx.out(`${s.rps} req/s · latency p50 ${l.p50} ms · p95 ${l.p95} ms · p99 ${l.p99} ms · max ${l.max} ms · ${(s.elapsed_ms / 1000).toFixed(2)} s`);
+        ctx.out(joinToWidth([`${s.rps} req/s`, `latency p50 ${l.p50} ms`, `p95 ${l.p95} ms`, `p99 ${l.p99} ms`, `max ${l.max} ms`, `${(s.elapsed_ms / 1000).toFixed(2)} s`], columns));
       }
       if (s.interrupted) {
         ctx.io.stderr.write(`${c.yellow('interrupted')}: stopped after ${s.sent} deliveries\n`);
@@ -345,6 +390,40 @@ function createRenderer(ctx: Ctx, secrets: string[]) {
       // Unreachable is exit 3; an error that is the user's (an invalid URL from the adapter) keeps its own code.
       if (unreachable && err) return fail(err.message, err.hint, err.exitCode === 2 ? 2 : 3);
       if (s.failed || s.errors) ctx.exitCode = 1;
+    },
+  };
+}
+
+/**
+ * The live progress line of a long replay on a terminal (stderr, redrawn in place at most every
+ * 100 ms, cleared before any other line): deliveries so far, ok, failed, and the rate.
+ */
+function createProgress(ctx: Ctx, columns: number | undefined) {
+  const live = ctx.interactive && !ctx.opts.quiet && columns !== undefined;
+  let started = 0;
+  let sent = 0;
+  let failed = 0;
+  let lastDraw = 0;
+  let drawn = false;
+  return {
+    live,
+    count(r: DeliveryResult): void {
+      if (sent++ === 0) started = performance.now();
+      if (!r.ok) failed++;
+    },
+    draw(): void {
+      const now = performance.now();
+      if (!live || now - lastDraw < PROGRESS_EVERY_MS) return;
+      lastDraw = now;
+      const rate = sent / Math.max(0.001, (now - started) / 1000);
+      const text = `… ${sent} sent · ${sent - failed} ok · ${failed} failed · ${rate.toFixed(0)} req/s`;
+      ctx.io.stderr.write(`\r\x1b[2K${ctx.chalk.dim(text.slice(0, columns! - 1))}`);
+      drawn = true;
+    },
+    clear(): void {
+      if (!drawn) return;
+      ctx.io.stderr.write('\r\x1b[2K');
+      drawn = false;
     },
   };
 }
