@@ -222,7 +222,7 @@ describe('fbpay sign (binary)', () => {
     expect(doc.payload).toMatchObject({ app_id: '483436115748302', issued_at: NOW, purchase_time: NOW - 1, quantity: '1', status: 'completed' });
   });
   it('--set typed values, --padded, --json', async () => {
-    const r = await bin(['sign', '--preset', 'pay-dialog', '--secret', SECRET, '--set', 'amount="9.99"', '--set', 'quantity="3"', '--set', 'meta.level=7', '--padded', '--json']);
+    const r = await bin(['sign', '--preset', 'pay-dialog', '--secret', SECRET, '--set', 'amount="9.99"', '--set', 'quantity="3"', '--set', '+meta.level=7', '--padded', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.payload).toMatchObject({ amount: '9.99', quantity: '3', meta: { level: 7 } });

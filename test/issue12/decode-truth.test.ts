@@ -126,3 +126,59 @@ describe('decode: values printed as sent; -q', () => {
     expect(bin.stdout.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('sign: values are never changed silently', () => {
+  const secret = ['--secret', SECRET];
+  it('big integers are signed exactly as written; 1e400 and __proto__ are refused with exit 2 naming the field', async () => {
+    const r = await runCli(['sign', '-', ...secret, '--json'], { stdin: '{"payment_id":9007199254740993,"price":1.50}' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('"payment_id": 9007199254740993');
+    const sr = JSON.parse(r.stdout).signed_request as string;
+    expect(Buffer.from(sr.split('.')[1], 'base64url').toString()).toBe('{"algorithm":"HMAC-SHA256","payment_id":9007199254740993,"price":1.50}');
+    expect(decodeSignedRequest(sr, SECRET).valid).toBe(true);
+    const inf = await runCli(['sign', '-', ...secret], { stdin: '{"order":{"amount":1e400}}' });
+    expect(inf.code).toBe(2);
+    expect(inf.stderr).toMatch(/order\.amount is 1e400/);
+    const proto = await runCli(['sign', '-', ...secret], { stdin: '{"user":{"__proto__":{"admin":true}}}' });
+    expect(proto.code).toBe(2);
+    expect(proto.stderr).toMatch(/user\.__proto__ is a "__proto__" key/);
+    const viaSet = await runCli(['sign', '--preset', 'pay-dialog', ...secret, '--set', 'payment_id=9007199254740993', '--json']);
+    expect(viaSet.stdout).toContain('"payment_id": 9007199254740993');
+  });
+  it('--set on a path the template does not have is refused with did-you-mean; +path adds it', async () => {
+    const typo = await runCli(['fixtures', 'show', 'fb-payment-charge', '--set', 'entry.0.idd="1"']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/--set entry\.0\.idd: entry\.0 has no "idd"; did you mean entry\.0\.id\?/);
+    expect(typo.stderr).toMatch(/--set \+entry\.0\.idd=/);
+    const added = await runCli(['--json', 'fixtures', 'show', 'fb-payment-charge', '--set', '+entry.0.idd="1"']);
+    expect(added.code, added.stderr).toBe(0);
+    expect(JSON.parse(added.stdout).body.entry[0].idd).toBe('1');
+    const sign = await runCli(['sign', '--preset', 'lite-purchase', ...secret, '--set', 'ammount="2.99"']);
+    expect(sign.code).toBe(2);
+    expect(sign.stderr).toMatch(/did you mean amount\?/);
+    // With no preset and no payload file, --set builds the payload: nothing to mistype against.
+    expect((await runCli(['sign', ...secret, '--set', 'user_id="42"'])).code).toBe(0);
+  });
+  it('--ascii writes non-ASCII as \\uXXXX escapes; the signature covers those bytes', async () => {
+    const r = await runCli(['sign', '-', ...secret, '--ascii'], { stdin: '{"user_id":"42","name":"Zoë 日本 😀"}' });
+    expect(r.code, r.stderr).toBe(0);
+    const json = Buffer.from(r.stdout.trim().split('.')[1], 'base64url').toString('latin1');
+    expect(json).toBe('{"algorithm":"HMAC-SHA256","user_id":"42","name":"Zo\\u00eb \\u65e5\\u672c \\ud83d\\ude00"}');
+    const d = decodeSignedRequest(r.stdout.trim(), SECRET);
+    expect(d.valid).toBe(true);
+    expect(d.payload.name).toBe('Zoë 日本 😀');
+  });
+});
+
+describe('exact JSON (property)', () => {
+  it('compact JSON round-trips byte for byte through parseJsonExact/stringifyExact, big integers included', async () => {
+    const fc = (await import('fast-check')).default;
+    const { parseJsonExact, stringifyExact } = await import('../../src/core/exact-json.js');
+    const bigInt = fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map((n) => ({ raw: n.toString() }));
+    const leaf = fc.oneof(fc.string().map((s) => JSON.stringify(s)), fc.integer().map(String), bigInt.map((b) => b.raw), fc.constantFrom('true', 'false', 'null', '1.50', '0.1'));
+    const doc = fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }).filter((k) => k !== '__proto__'), leaf, { maxKeys: 6 }).map(
+      (o) => `{${Object.entries(o).map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`,
+    );
+    fc.assert(fc.property(doc, (text) => stringifyExact(parseJsonExact(text, 'x')) === text), { numRuns: 300 });
+  });
+});

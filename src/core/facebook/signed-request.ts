@@ -22,7 +22,12 @@ export function base64UrlEncode(data: Uint8Array | string, padded = false): stri
 /** Makes a signed_request for `payload` (adds `algorithm: "HMAC-SHA256"` when missing). */
 export function signSignedRequest(payload: Record<string, unknown>, secret: string, opts: SignOptions = {}): string {
   const body = 'algorithm' in payload ? payload : { algorithm: 'HMAC-SHA256', ...payload };
-  const segment = base64UrlEncode(JSON.stringify(body), opts.padded);
+  return signSignedRequestJson(JSON.stringify(body), secret, opts);
+}
+
+/** Makes a signed_request whose payload is exactly these JSON bytes (nothing added, nothing re-serialized). */
+export function signSignedRequestJson(json: string, secret: string, opts: SignOptions = {}): string {
+  const segment = base64UrlEncode(json, opts.padded);
   const sig = base64UrlEncode(signedRequestHmac(segment, secret), opts.padded);
   return `${sig}.${segment}`;
 }
