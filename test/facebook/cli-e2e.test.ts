@@ -38,7 +38,7 @@ describe('fbpay decode (binary)', () => {
     expect(r.stdout).toMatch(/issued_at\s+2023-11-14T22:12:50\.000Z \(30 s ago\)/);
     expect(r.stdout).toMatch(/"payment_id": "1621702554627001"/);
     expect(r.stdout).toMatch(/consume purchase_token 2365655713542659 before the user can buy test_product again/);
-    expect(r.stdout).toMatch(/fbpay consume 2365655713542659 --access-token <USER token>/);
+    expect(r.stdout).toMatch(/fbpay consume 2365655713542659 --access-token "\$USER_TOKEN"/);
     expect(r.stderr).toBe('');
   });
 

@@ -69,7 +69,7 @@ describe('vectors: test/vectors/facebook.json signed_requests', () => {
     expect(r.kind).toBe('payments_lite_purchase');
     const d = describePayload(r.payload);
     expect(d.next.join('\n')).toMatch(/consume purchase_token 2365655713542659/);
-    expect(d.next.join('\n')).toMatch(/--access-token <USER token>/);
+    expect(d.next.join('\n')).toMatch(/--access-token "\$USER_TOKEN"/);
   });
 
   it('payments-lite-purchase: the secret came from an app token: giving the token as secret is diagnosed', () => {

@@ -42,7 +42,7 @@ Examples:
   $ fbpay mock graph --port 4000
   $ fbpay mock graph --port 4000 --webhook-url http://127.0.0.1:3000/webhook --seed fixtures/facebook
   $ curl -s -X POST http://127.0.0.1:4000/_fbpay/users -d '{}'
-  $ fbpay payment get <id> --graph-url http://127.0.0.1:4000 --app-id ${DEFAULT_APP_ID} --secret ${DEFAULT_APP_SECRET}`,
+  $ fbpay payment get "$PAYMENT_ID" --graph-url http://127.0.0.1:4000 --app-id ${DEFAULT_APP_ID} --secret ${DEFAULT_APP_SECRET}`,
     )
     .action(async (options: unknown) => {
       const o = parseOptions(mockGraphOptionsSchema, options);
@@ -67,7 +67,7 @@ Examples:
       else {
         ctx.out(`Graph emulator listening on ${emu.url}`);
         ctx.info(`app id ${appId} · app token ${appId}|${maskSecret(appSecret)} · ${emu.state.payments.size} seeded payment(s)`);
-        ctx.info(ctx.chalk.dim(`try: fbpay payment get <id> --graph-url ${emu.url} --app-id ${appId} --secret …   (Ctrl-C stops)`));
+        ctx.info(ctx.chalk.dim(`try: fbpay payment get "$PAYMENT_ID" --graph-url ${emu.url} --app-id ${appId} --secret ${appSecret === DEFAULT_APP_SECRET ? DEFAULT_APP_SECRET : '"$FB_APP_SECRET"'}   (Ctrl-C stops)`));
       }
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) return resolve();

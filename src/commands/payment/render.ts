@@ -42,7 +42,7 @@ export async function renderPayment(ctx: Ctx, p: Payment, v: PaymentVerdict): Pr
     );
   }
   lines.push('');
-  const colour = v.action === 'fulfil' || v.action === 'restore' ? c.green : v.action === 'revoke' ? c.red : c.yellow;
+  const colour = v.action === 'fulfil' || v.action === 'restore' ? c.green : v.action === 'revoke' ? c.red : c.yellow; // partial_refund, wait, none: yellow
   lines.push(`${c.bold('verdict')}: ${colour(v.action)} — ${v.reason}`);
   return lines.join('\n');
 }
