@@ -25,6 +25,18 @@ export async function commandLineProblem(line: string): Promise<string | undefin
   const ctx = new Ctx(io, new AbortController().signal);
   const program = await buildProgram(ctx, words.slice(1));
   disarm(program);
+  // A command named in prose ("use `fbpay paypal verify`") is a pointer, not a line to paste: it
+  // must name a command that exists, and need not carry the command's required options.
+  const path = words.slice(1);
+  let cmd: Command | undefined = program;
+  let i = 0;
+  while (i < path.length && cmd) {
+    const next: Command | undefined = cmd.commands.find((c) => c.name() === path[i] || c.aliases().includes(path[i]));
+    if (!next) break;
+    cmd = next;
+    i++;
+  }
+  if (i === path.length && cmd !== program && cmd.commands.length === 0) return undefined;
   try {
     await program.parseAsync(words.slice(1), { from: 'user' });
     return undefined;
@@ -80,12 +92,26 @@ export function commandLinesInSource(dir: string): Array<{ file: string; line: s
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
       else if (p.endsWith('.ts')) {
-        const text = readFileSync(p, 'utf8');
+        // Comments describe the code; what the tool prints is in string and template literals.
+        const text = readFileSync(p, 'utf8')
+          .split('\n')
+          .filter((l) => !/^\s*(\/\/|\/?\*)/.test(l))
+          .join('\n');
         for (const m of text.matchAll(/\\?`(fbpay [^`\n]+?)\\?`/g)) out.push({ file: p, line: m[1] });
-        for (const m of text.matchAll(/^\s*\$ (.*fbpay [^\n]*)$/gm)) out.push({ file: p, line: m[1].replace(/^(\w+=\S+ )+/, '').replace(/^.*?(fbpay )/, '$1') });
+        for (const m of text.matchAll(/^\s*\$ (.*fbpay [^\n]*)$/gm)) {
+          let line = m[1].replace(/^.*?(fbpay )/, '$1').replace(/`[,;)]*$/, '');
+          if (m[1].includes('<(fbpay')) line = line.replace(/\).*$/, '');
+          out.push({ file: p, line });
+        }
       }
     }
   };
   walk(dir);
-  return out;
+  // A match cut short by a template literal nested inside a ${…} expression is not a whole line.
+  return out.filter((x) => (x.line.match(/\{/g) ?? []).length === (x.line.match(/\}/g) ?? []).length);
+}
+
+/** A source line with its template expressions filled in: a stand-alone ${…} becomes `sample`, one glued to other text (an optional suffix) becomes nothing. */
+export function fillTemplate(line: string, sample: string): string {
+  return line.replace(/(^|.)\$\{[^}]*\}/g, (m, before: string) => (before === '' || /\s|["'=/]/.test(before) ? `${before}${sample}` : before));
 }
