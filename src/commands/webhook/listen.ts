@@ -60,7 +60,7 @@ Examples:
   $ fbpay webhook listen --port 0 --record capture.ndjson --forward-to http://127.0.0.1:3000/webhook
   $ fbpay webhook listen --provider paypal --webhook-id WH-123 --allow-cert-host 127.0.0.1
   $ fbpay webhook listen --provider midas --appkey "$MIDAS_APPKEY" --port 8080
-  $ fbpay webhook listen --provider paypal --webhook-id WEBHOOK_ID --now 2024-08-02T19:34:57Z   (historical deliveries)`,
+  $ fbpay webhook listen --provider paypal --webhook-id WEBHOOK_ID --now 2024-08-02T19:34:57Z`,
     )
     .action(async (raw: Record<string, unknown>) => {
       const opts = parseOptions(webhookListenOptionsSchema, raw);
