@@ -39,6 +39,12 @@ describe('decode: issued_at', () => {
     expect(refused.stderr).not.toMatch(/no --max-age/);
   });
 
+  it('a payload without issued_at says its age was not checked', () => {
+    const r = decodeSignedRequest(signSignedRequest({ algorithm: 'HMAC-SHA256', user_id: '1' }, SECRET), SECRET);
+    expect(r.valid).toBe(true);
+    expect(r.warnings).toContain('the payload has no issued_at, so its age was not checked (Facebook always sends one)');
+  });
+
   it('--max-age takes durations (90s, 15m, 1h, 7d) and plain seconds; anything else is exit 2', async () => {
     const p = durationOption('--max-age');
     expect([p('90'), p('90s'), p('15m'), p('1h'), p('7d')]).toEqual([90, 90, 900, 3600, 604800]);

@@ -57,6 +57,6 @@ Examples:
       await ctx.spin(`POST /${id}/refunds`, () => refundPayment(client, id, { amount: o.amount, currency, reason: o.reason }));
       if (ctx.opts.json) return ctx.json({ success: true, payment_id: id, amount: o.amount, currency, reason: o.reason ?? null, checked: known });
       ctx.out(`${ctx.chalk.green('refunded')} ${o.amount} ${currency} on payment ${id}${o.reason ? ` (${o.reason})` : ''}`);
-      ctx.info(ctx.chalk.dim(`a payments webhook (changed_fields: actions) follows; \`${getCommand(id, followUpOptions(ctx, o))}\` shows the new verdict (revoke for a full refund, partial_refund otherwise)`));
+      ctx.info(ctx.chalk.dim(`if the app subscribes to payments webhooks, an update (changed_fields: actions) follows; \`${getCommand(id, followUpOptions(ctx, o))}\` shows the new verdict (revoke for a full refund, partial_refund otherwise)`));
     });
 }

@@ -289,6 +289,8 @@ export function decodeSignedRequest(input: string, secret: string | undefined, o
     if (typeof payload.issued_at === 'string') warnings.push('issued_at is a string; Facebook sends an integer');
   } else if (payload.issued_at !== undefined) {
     warnings.push('issued_at is not a number; the age cannot be checked');
+  } else if (opts.maxAge === undefined) {
+    warnings.push('the payload has no issued_at, so its age was not checked (Facebook always sends one)');
   }
   const oldWarning = () => {
     if (opts.maxAge === undefined && result.ageSeconds !== undefined && result.ageSeconds > OLD_REQUEST_SECONDS) {
