@@ -81,7 +81,7 @@ Presets: ${PRESET_NAMES.join(', ')}`,
       }
       const sets = opts.set ?? [];
       // With nothing to start from, --set builds the payload: there is no template to mistype against.
-      payload = applySets(payload, sets, { strict: Boolean(opts.preset) || arg !== undefined });
+      payload = applySets(payload, sets, { strict: Boolean(opts.preset) || arg !== undefined, exactNumbers: true });
       if (!opts.preset && arg === undefined && sets.length === 0) {
         throw new UsageError('nothing_to_sign', 'nothing to sign: give a --preset, a payload file or --set fields', { hint: `e.g. fbpay sign --preset lite-purchase (presets: ${PRESET_NAMES.join(', ')})` });
       }

@@ -1,5 +1,5 @@
 import { UsageError } from './errors.js';
-import { parseJsonExact } from './exact-json.js';
+import { exactNumberText, parseJsonExact } from './exact-json.js';
 
 /**
  * `--set path=value` support, shared by every command that edits a payload or fixture.
@@ -16,7 +16,7 @@ export interface SetAssignment {
 /** The prefix that marks a --set path as a new field: `--set +entry.0.note=…`. */
 export const NEW_FIELD_PREFIX = '+';
 
-export function parseSetArg(arg: string): SetAssignment {
+export function parseSetArg(arg: string, exactNumbers = false): SetAssignment {
   const isNew = arg.startsWith(NEW_FIELD_PREFIX);
   if (isNew) arg = arg.slice(NEW_FIELD_PREFIX.length);
   const eq = arg.indexOf('=');
@@ -34,20 +34,38 @@ export function parseSetArg(arg: string): SetAssignment {
       throw new UsageError('bad_set', `--set path segment "${p}" is not allowed`);
     }
   }
-  return { path, value: parseLooseJson(arg.slice(eq + 1), `--set ${path.join('.')}`), ...(isNew ? { isNew } : {}) };
+  return { path, value: parseLooseJson(arg.slice(eq + 1), `--set ${path.join('.')}`, exactNumbers), ...(isNew ? { isNew } : {}) };
 }
 
 /**
- * JSON when it parses, else the string itself. Number literals a double would change are kept as
- * written (see exact-json.ts); one out of range, or a `__proto__` key, is refused.
+ * JSON when it parses, else the string itself. A number out of range, or a `__proto__` key, is
+ * refused. With `exactNumbers` (sign, which serializes with stringifyExact), literals a double would
+ * change are kept as written; otherwise an integer a double would round is refused (exit 2) rather
+ * than sent rounded.
  */
-export function parseLooseJson(text: string, what = '--set'): unknown {
+export function parseLooseJson(text: string, what = '--set', exactNumbers = false): unknown {
   try {
     JSON.parse(text);
   } catch {
     return text;
   }
-  return parseJsonExact(text, what);
+  const value = parseJsonExact(text, what);
+  return exactNumbers ? value : toPlainNumbers(value, what);
+}
+
+function toPlainNumbers(v: unknown, what: string): unknown {
+  const literal = exactNumberText(v);
+  if (literal !== undefined) {
+    if (/^-?\d+$/.test(literal)) {
+      throw new UsageError('number_not_exact', `${what}: ${literal.slice(0, 40)} is an integer JSON parsers round (to ${Number(literal)}): it would be sent changed`, {
+        hint: `send it as a string: ${what.replace(/^--set /, '--set ')}='"${literal.slice(0, 40)}"'`,
+      });
+    }
+    return Number(literal);
+  }
+  if (Array.isArray(v)) return v.map((x) => toPlainNumbers(x, what));
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toPlainNumbers(x, what)]));
+  return v;
 }
 
 /** Returns a copy of `target` with the value set at `path`, creating objects (or arrays for numeric segments) on the way. */
@@ -82,12 +100,14 @@ export interface ApplySetsOptions {
    * true: a typo such as `entry.0.idd` must not silently add a field next to the one meant.
    */
   strict?: boolean;
+  /** Keep number literals exactly as written (the caller serializes with stringifyExact). Default false. */
+  exactNumbers?: boolean;
 }
 
 export function applySets<T>(target: T, sets: ReadonlyArray<string | SetAssignment>, opts: ApplySetsOptions = {}): T {
   let out = target;
   for (const s of sets) {
-    const a = typeof s === 'string' ? parseSetArg(s) : s;
+    const a = typeof s === 'string' ? parseSetArg(s, opts.exactNumbers) : s;
     if (opts.strict !== false && !a.isNew) assertPathExists(out, a.path);
     out = setPath(out, a.path, a.value);
   }

@@ -151,6 +151,14 @@ describe('sign: values are never changed silently', () => {
     const viaSet = await runCli(['sign', '--preset', 'pay-dialog', ...secret, '--set', 'payment_id=9007199254740993', '--json']);
     expect(viaSet.stdout).toContain('"payment_id": 9007199254740993');
   });
+  it('--set on a fixture (whose body is serialized as plain JSON) refuses an integer it would round, instead of sending it changed', async () => {
+    const big = await runCli(['fixtures', 'show', 'fb-payment-charge', '--set', 'entry.0.time=12345678901234567890']);
+    expect(big.code).toBe(2);
+    expect(big.stderr).toMatch(/would be sent changed/);
+    const ok = await runCli(['--json', 'fixtures', 'show', 'fb-payment-charge', '--set', 'entry.0.time=1700000000']);
+    expect(JSON.parse(ok.stdout).body.entry[0].time).toBe(1700000000);
+  });
+
   it('--set on a path the template does not have is refused with did-you-mean; +path adds it', async () => {
     const typo = await runCli(['fixtures', 'show', 'fb-payment-charge', '--set', 'entry.0.idd="1"']);
     expect(typo.code).toBe(2);
