@@ -83,3 +83,16 @@ describe('PayPal near miss', () => {
     expect(cli.stdout).toMatch(/no near miss matched/);
   });
 });
+
+describe('decode: a shape remark is a note, not a near miss', () => {
+  it('an app-id-like secret: near_miss absent, the remark under notes, the hint says no near miss matched', async () => {
+    const { signSignedRequest } = await import('../../src/core/facebook/signed-request.js');
+    const sr = signSignedRequest({ algorithm: 'HMAC-SHA256', issued_at: 1_700_000_000, user_id: '1' }, 'the-real-secret');
+    const r = await runCli(['--json', 'decode', sr, '--secret', '123456789012', '--now', '1700000000']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.near_miss).toBeUndefined();
+    expect(doc.notes).toEqual([expect.objectContaining({ code: 'app_id_as_secret', matched: false })]);
+    expect(doc.error.hint).toMatch(/^no near miss matched/);
+  });
+});

@@ -327,7 +327,8 @@ export function decodeSignedRequest(input: string, secret: string | undefined, o
     if (near) result.nearMiss = near;
     return fail(
       new VerificationError('signature_mismatch', 'signature mismatch: the HMAC-SHA256 of the payload with this secret is different', {
-        hint: near?.matched ? near.message : [near?.message, MISMATCH_HINT].filter(Boolean).join('; '),
+        // A remark that was not tested (the secret's shape) is not the diagnosis: the hint says what to check, the note (nearMiss, matched: false) the remark.
+        hint: near?.matched ? near.message : `no near miss matched (trimmed secret, app token as secret, padding, alphabet, re-encoded payload); ${MISMATCH_HINT}`,
       }),
     );
   }

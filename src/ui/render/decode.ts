@@ -36,7 +36,9 @@ export function decodeDoc(r: DecodedSignedRequest, extra: { line?: number; next?
   doc.payload = r.payload;
   doc.warnings = r.warnings;
   if (r.error) doc.error = r.error.toJSON();
-  if (r.nearMiss) doc.near_miss = r.nearMiss;
+  // near_miss only for a correction that was tried and matched; a shape remark (matched: false) is a note.
+  if (r.nearMiss?.matched) doc.near_miss = r.nearMiss;
+  else if (r.nearMiss) doc.notes = [r.nearMiss];
   if (extra.next) doc.next_steps = r.valid === true ? describePayload(r.inexactNumbers ? exactTopLevel(r) : r.payload, r.kind).next : [];
   if (extra.note) doc.input_note = extra.note;
   return doc;
@@ -103,7 +105,8 @@ export function decodeNdjsonLine(r: DecodedSignedRequest, line: number): string 
   const age = r.ageSeconds === undefined ? 'null' : Number.isSafeInteger(r.ageSeconds) ? String(r.ageSeconds) : JSON.stringify(r.ageSeconds);
   let head = `{"line":${line},"valid":${r.valid},"payload_verified":${r.valid === true},"signature_valid":${r.signatureValid},"algorithm":${algorithm},"kind":"${r.kind}","issued_at":${iso === null ? 'null' : `"${iso}"`},"age_seconds":${age},"warnings":${r.warnings.length === 0 ? '[]' : JSON.stringify(r.warnings)}`;
   if (r.error) head += `,"error":${JSON.stringify(r.error.toJSON())}`;
-  if (r.nearMiss) head += `,"near_miss":${JSON.stringify(r.nearMiss)}`;
+  if (r.nearMiss?.matched) head += `,"near_miss":${JSON.stringify(r.nearMiss)}`;
+  else if (r.nearMiss) head += `,"notes":[${JSON.stringify(r.nearMiss)}]`;
   const json = r.payloadJson;
   const payload = !r.payloadDecoded ? '{}' : json.includes('\n') || json.includes('\r') ? (r.inexactNumbers ? prettyJsonText(json).replace(/\n */g, '') : JSON.stringify(r.payload)) : json.trim();
   return `${head},"payload":${payload}}`;
@@ -143,6 +146,7 @@ export function renderDecode(ctx: Ctx, r: DecodedSignedRequest, note?: string): 
     ctx.out(`${c.red.bold('✘ INVALID')}: ${r.error?.message ?? 'not valid'}`);
     if (ctx.opts.quiet) return;
     if (r.error?.hint) ctx.out(`  ${r.nearMiss?.matched ? c.yellow('→') : c.dim('hint:')} ${r.error.hint}`);
+    if (r.nearMiss && !r.nearMiss.matched) ctx.out(`  ${c.dim('note:')} ${r.nearMiss.message}`);
   } else {
     ctx.out(c.yellow.bold('⚠ NOT VERIFIED — decoded with --no-verify; nothing about this payload is authentic until its signature is checked'));
   }
