@@ -96,7 +96,7 @@ describe('core helpers', () => {
     expect(redact(`token ${s} here`, [s])).not.toContain(s);
   });
   it('--set paths create objects and arrays, values are JSON when they parse', () => {
-    expect(applySets({ a: { b: 1 } }, ['a.b=2', 'a.c="2"', 'x.0.y=true', 'name=plain text'])).toEqual({ a: { b: 2, c: '2' }, x: [{ y: true }], name: 'plain text' });
+    expect(applySets({ a: { b: 1 } }, ['a.b=2', '+a.c="2"', '+x.0.y=true', '+name=plain text'])).toEqual({ a: { b: 2, c: '2' }, x: [{ y: true }], name: 'plain text' });
     expect(() => parseSetArg('novalue')).toThrow(/path=value/);
     expect(() => parseSetArg('__proto__.x=1')).toThrow(/not allowed/);
   });

@@ -275,7 +275,8 @@ async function lookupPayment(paymentId, config) {
 
 /**
  * The decision, from the latest action (the most recently updated; array order breaks ties):
- * charge completed → fulfil; refund, chargeback or decline completed → revoke;
+ * charge completed → fulfil; a full refund, chargeback or decline completed → revoke; a refund that
+ * leaves part of the payment refundable → partial_refund (the items stay: decide by your own policy);
  * chargeback_reversal completed → restore; initiated → wait; failed (or anything else) → none.
  */
 export function verdict(payment) {
@@ -298,10 +299,18 @@ export function verdict(payment) {
   if (latest.status === 'initiated') v = 'wait';
   else if (latest.status === 'completed') {
     if (latest.type === 'charge') v = 'fulfil';
+    else if (latest.type === 'refund' && Number(payment.refundable_amount?.amount) > 0) v = 'partial_refund';
     else if (latest.type === 'refund' || latest.type === 'chargeback' || latest.type === 'decline') v = 'revoke';
     else if (latest.type === 'chargeback_reversal') v = 'restore';
   }
-  const why = { fulfil: 'deliver the items', revoke: 'take the items back', restore: 'give the items back', wait: 'wait for the update that completes it', none: 'nothing to do' }[v];
+  const why = {
+    fulfil: 'deliver the items',
+    revoke: 'take the items back',
+    partial_refund: `part of the payment was refunded (${payment.refundable_amount?.amount} ${payment.refundable_amount?.currency ?? ''} still paid): the items stay unless your policy says otherwise`.replace(' )', ')'),
+    restore: 'give the items back',
+    wait: 'wait for the update that completes it',
+    none: 'nothing to do',
+  }[v];
   return { verdict: v, reason: `latest action: ${what}; ${why}${disputePending ? '; a dispute is pending: respond to it' : ''}`, cause, disputePending };
 }
 

@@ -1,7 +1,8 @@
 import { ExitCode, InterruptedError, UsageError } from '../core/errors.js';
 import { decodeSignedRequest } from '../core/facebook/signed-request.js';
+import { extractSignedRequest } from '../core/facebook/signed-request-input.js';
 import type { Ctx, GlobalOptions } from '../ui/context.js';
-import { decodeDoc, decodeNdjsonLine, renderDecode } from '../ui/render/decode.js';
+import { decodeDoc, decodeJsonText, decodeNdjsonLine, renderDecode } from '../ui/render/decode.js';
 
 /**
  * `fbpay decode`'s action, and its start-up fast path. This module imports neither commander nor
@@ -34,11 +35,12 @@ export async function decodeAction(ctx: Ctx, arg: string | undefined, opts: Deco
   if (arg === undefined) {
     throw new UsageError('missing_argument', 'no signed_request given', { hint: 'pass it as the argument, or - to read it from stdin (use --batch for one per line)' });
   }
-  const input = arg === '-' ? (await (await import('../providers/input.js')).readStream(ctx.io.stdin, 1024 * 1024, 'stdin')).toString('latin1').trim() : arg;
+  const raw = arg === '-' ? (await (await import('../providers/input.js')).readStream(ctx.io.stdin, 1024 * 1024, 'stdin')).toString('latin1').trim() : arg;
+  const { signedRequest: input, note } = extractSignedRequest(raw);
   const secret = opts.verify ? await ctx.requireSetting('appSecret', opts.secret, 'app secret') : undefined;
   const result = decodeSignedRequest(input, secret, { now: opts.now, maxAge: opts.maxAge, verify: opts.verify });
-  if (ctx.opts.json) ctx.json(decodeDoc(result, { next: true }));
-  else renderDecode(ctx, result);
+  if (ctx.opts.json) ctx.io.stdout.write(decodeJsonText(decodeDoc(result, { next: true, note }), result) + '\n');
+  else renderDecode(ctx, result, note);
   if (result.valid === false) ctx.exitCode = ExitCode.failed;
 }
 
@@ -122,7 +124,7 @@ export function fastPath(ctx: Ctx, argv: string[]): (() => Promise<void>) | unde
       secret: raw['--secret'] as string | undefined,
       verify: raw['--no-verify'] !== true,
       // The same parsers commander uses (decode.ts), loaded only when the flag is given.
-      maxAge: raw['--max-age'] === undefined ? undefined : (await import('./option-values.js')).intOption('--max-age')(raw['--max-age'] as string),
+      maxAge: raw['--max-age'] === undefined ? undefined : (await import('./option-values.js')).durationOption('--max-age')(raw['--max-age'] as string),
       now: raw['--now'] === undefined ? undefined : (await import('../core/parse.js')).parseNow(raw['--now'] as string),
       batch: raw['--batch'] === true,
     };

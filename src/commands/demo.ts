@@ -60,7 +60,7 @@ Examples:
         ctx.out();
         const verdict = report.ok ? c.green(`${passed}/${report.steps.length} sections did what they should`) : c.red(`${passed}/${report.steps.length} sections did what they should`);
         ctx.out(`${verdict} ${c.dim(`· ${(report.durationMs / 1000).toFixed(1)} s · emulator and receiver stopped`)}`);
-        if (report.ok) ctx.out(c.dim('next: copy examples/facebook-receiver, point `fbpay webhook check --to` at your own endpoint'));
+        if (report.ok) ctx.out(c.dim('next: copy examples/facebook-receiver, run `fbpay webhook check --to "$YOUR_WEBHOOK_URL" --secret "$FB_APP_SECRET"` against your own endpoint'));
       }
       if (!report.ok) {
         if (human) ctx.io.stderr.write(`${c.red('error:')} demo section(s) failed: ${report.failedSteps.join(', ')}\n`);

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import * as z from 'zod/mini';
 import { UsageError } from '../core/errors.js';
+import { redact } from '../core/mask.js';
 import type { Ctx } from '../ui/context.js';
 import { intOption } from './options.js';
 import type { GraphClient } from '../providers/graph/client.js';
@@ -53,6 +54,25 @@ export function assertUserToken(token: string, operation: string): void {
   }
 }
 
+/**
+ * The options a follow-up command fbpay prints must repeat so that pasting it talks to the same
+ * Graph: `--graph-url` (and `--graph-version`) whenever they are not the production defaults.
+ * Empty when the user ran against graph.facebook.com.
+ */
+export function followUpOptions(ctx: Ctx, o: Pick<GraphOptions, 'graphUrl' | 'graphVersion'>): string {
+  const url = ctx.setting('graphUrl', o.graphUrl).value;
+  const version = ctx.setting('graphVersion', o.graphVersion);
+  const parts: string[] = [];
+  if (url && url.replace(/\/+$/, '') !== 'https://graph.facebook.com') parts.push(`--graph-url ${shellWord(url)}`);
+  if (version.value && version.source !== 'default') parts.push(`--graph-version ${shellWord(version.value)}`);
+  return parts.join(' ');
+}
+
+/** A value as one shell word (quoted only when it needs to be). */
+function shellWord(v: string): string {
+  return /^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
+}
+
 /** Builds the client for a command. `kind` says which token the endpoint needs. */
 export async function graphClientFor(ctx: Ctx, o: GraphOptions, kind: TokenKind, operation: string): Promise<GraphClient> {
   const baseUrl = ctx.setting('graphUrl', o.graphUrl).value ?? 'https://graph.facebook.com';
@@ -94,6 +114,16 @@ export async function graphClientFor(ctx: Ctx, o: GraphOptions, kind: TokenKind,
     retries: o.retries,
     signal: ctx.signal,
     onRetry: ({ attempt, waitMs, reason }) => ctx.info(ctx.chalk.dim(`${reason}; retry ${attempt} in ${Math.round(waitMs)} ms`)),
+    onExchange: ctx.opts.verbose
+      ? (x) => {
+          const secrets = [token, secret ?? ''];
+          const u = new URL(x.url);
+          if (u.searchParams.has('appsecret_proof')) u.searchParams.set('appsecret_proof', '***');
+          const auth = x.method === 'GET' ? `  (Authorization: OAuth ${token.includes('|') ? 'APP_ID|***' : '***'})` : '';
+          ctx.verbose(redact(`→ ${x.method} ${u.toString()}${x.form ? `  form: ${x.form}` : ''}${auth}`, secrets));
+          ctx.verbose(redact(x.error ? `← ${x.error}` : `← HTTP ${x.status} (${Math.round(x.latencyMs ?? 0)} ms) ${x.body ?? ''}`, secrets));
+        }
+      : undefined,
   });
 }
 
@@ -103,4 +133,9 @@ export async function appIdFor(ctx: Ctx, o: GraphOptions): Promise<string> {
   const id = ctx.setting('appId', o.appId).value ?? fromToken(o.accessToken) ?? fromToken(ctx.setting('accessToken', undefined).value);
   if (id) return id;
   return ctx.requireSetting('appId', o.appId, 'app id');
+}
+
+/** The `fbpay payment get` line to print as a follow-up, with the options that keep it on the same Graph. */
+export function getCommand(id: string, options: string): string {
+  return `fbpay payment get ${shellWord(id)}${options ? ` ${options}` : ''}`;
 }

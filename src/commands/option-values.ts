@@ -20,3 +20,17 @@ export function intOption(name: string, { min = 0, max = Number.MAX_SAFE_INTEGER
     return n;
   };
 }
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** Commander parser for durations in seconds: `90` or `90s`, `15m`, `1h`, `7d`. */
+export function durationOption(name: string) {
+  return (value: string): number => {
+    const m = /^(\d{1,12})\s*([smhd]?)$/i.exec(value.trim());
+    const n = m ? Number(m[1]) * DURATION_UNITS[(m[2] || 's').toLowerCase()] : NaN;
+    if (!m || !Number.isSafeInteger(n)) {
+      throw new UsageError('bad_option', `${name} must be a duration like 90 (seconds), 90s, 15m, 1h or 7d, got "${value.slice(0, 40)}"`, { hint: `e.g. ${name} 1h` });
+    }
+    return n;
+  };
+}

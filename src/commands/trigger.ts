@@ -41,9 +41,9 @@ Exit: 0 every delivery accepted · 1 a delivery was not accepted · 2 usage · 3
 Examples:
   $ fbpay mock graph --port 4000 --webhook-url http://127.0.0.1:3000/webhook &
   $ fbpay trigger fb-purchase --emulator http://127.0.0.1:4000
-  $ fbpay trigger fb-refund --emulator http://127.0.0.1:4000 payment=<id> amount=0.50
-  $ fbpay trigger paypal-subscription-approve --emulator http://127.0.0.1:4100 --subscription I-…
-  $ FBPAY_EMULATOR_URL=http://127.0.0.1:4100 fbpay trigger midas-pay --token <token> --json`,
+  $ fbpay trigger fb-refund --emulator http://127.0.0.1:4000 payment="$PAYMENT_ID" amount=0.50
+  $ fbpay trigger paypal-subscription-approve --emulator http://127.0.0.1:4100 --subscription "$SUBSCRIPTION_ID"
+  $ FBPAY_EMULATOR_URL=http://127.0.0.1:4100 fbpay trigger midas-pay --token "$TOKEN" --json`,
     )
     .action(async (event: string, rest: string[], options: unknown) => {
       const o = parseOptions(triggerOptionsSchema, options);

@@ -54,7 +54,7 @@ async function seedPayment(actions: { type: string; status: string }[]): Promise
       user: { id: '42', name: 'Test User' },
       application: { id: APP_ID },
       actions: actions.map((a, i) => ({ ...a, currency: 'USD', amount: '0.99', time_created: t(600 - i * 60), time_updated: t(600 - i * 60) })),
-      refundable_amount: { currency: 'USD', amount: '0.99' },
+      // refundable_amount is left to the emulator: it follows from the actions (0.00 after a full refund).
       test: 1,
     }),
   });
@@ -144,13 +144,18 @@ describe('payments updates', () => {
     ]);
   });
 
-  it('initiated → wait, failed → none, refund and decline → revoke', async () => {
+  it('initiated → wait, failed → none, refund and decline → revoke; a partial refund → partial_refund', async () => {
     const cases: [{ type: string; status: string }[], string][] = [
       [[{ type: 'charge', status: 'initiated' }], 'wait'],
       [[{ type: 'charge', status: 'failed' }], 'none'],
       [[{ type: 'charge', status: 'completed' }, { type: 'refund', status: 'completed' }], 'revoke'],
       [[{ type: 'charge', status: 'completed' }, { type: 'decline', status: 'completed' }], 'revoke'],
     ];
+    // A refund of 0.40 of 0.99: part of the payment is still paid, so nothing is taken back automatically.
+    const partial = await seedPayment([{ type: 'charge', status: 'completed' }]);
+    await fetch(`${emu.url}/v21.0/${partial}/refunds`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ access_token: `${APP_ID}|${SECRET}`, amount: '0.40', currency: 'USD' }) });
+    const pr = await deliver(update(partial));
+    expect(pr.body.results).toMatchObject([{ verdict: 'partial_refund', reason: expect.stringMatching(/0\.59 USD still paid/) }]);
     for (const [actions, want] of cases) {
       const id = await seedPayment(actions);
       const r = await deliver(update(id));
@@ -365,12 +370,12 @@ describe('pure helpers (property tests)', () => {
     );
   });
 
-  it('verdict never throws and always names one of the five decisions', () => {
+  it('verdict never throws and always names one of the six decisions', () => {
     const action = fc.record({ type: fc.constantFrom('charge', 'refund', 'chargeback', 'chargeback_reversal', 'decline', 'x'), status: fc.constantFrom('initiated', 'completed', 'failed', 'weird') });
     fc.assert(
       fc.property(fc.array(action, { maxLength: 6 }), (actions) => {
         const v = verdict({ id: '1', actions });
-        expect(['fulfil', 'revoke', 'restore', 'wait', 'none']).toContain(v.verdict);
+        expect(['fulfil', 'revoke', 'partial_refund', 'restore', 'wait', 'none']).toContain(v.verdict);
         if (actions.length) {
           const last = actions[actions.length - 1];
           if (last.status === 'initiated') expect(v.verdict).toBe('wait');

@@ -69,7 +69,7 @@ describe('vectors: test/vectors/facebook.json signed_requests', () => {
     expect(r.kind).toBe('payments_lite_purchase');
     const d = describePayload(r.payload);
     expect(d.next.join('\n')).toMatch(/consume purchase_token 2365655713542659/);
-    expect(d.next.join('\n')).toMatch(/--access-token <USER token>/);
+    expect(d.next.join('\n')).toMatch(/--access-token "\$USER_TOKEN"/);
   });
 
   it('payments-lite-purchase: the secret came from an app token: giving the token as secret is diagnosed', () => {
@@ -146,8 +146,17 @@ describe('decodeSignedRequest', () => {
     expect(decodeSignedRequest(`${rawSign(s, secret)}.${s}`, secret).error!.code).toBe('wrong_algorithm');
   });
 
-  it('malformed input is a UsageError (exit 2) with a hint', () => {
-    const bad = ['', 'abc', 'a.b.c', '.eyJ9', 'abc.', 'a!b.eyJhIjoxfQ', 'abc.eyJhIjox', 'abc.WzFd', 'abcd.bm90IGpzb24', 'abcd.A'];
+  it('altered or truncated segments are invalid (exit 1), as the PHP SDK treats them', () => {
+    for (const input of ['abc.eyJhIjox', 'abc.WzFd', 'abcd.bm90IGpzb24', 'abcd.A']) {
+      const r = decodeSignedRequest(input, secret);
+      expect(r.valid, input).toBe(false);
+      expect(r.error?.code).toBe('signature_mismatch');
+      expect(r.payloadDecoded).toBe(false);
+    }
+  });
+
+  it('input that is not a signed_request at all is a UsageError (exit 2) with a hint', () => {
+    const bad = ['', 'abc', 'a.b.c', '.eyJ9', 'abc.', 'a!b.eyJhIjoxfQ'];
     for (const input of bad) {
       try {
         decodeSignedRequest(input, secret);
@@ -189,11 +198,12 @@ describe('decodeSignedRequest', () => {
     expect(signatureMatches(sig + '=', s, secret)).toBe(true);
   });
 
-  it('big integers are flagged (their printed value may be rounded)', () => {
+  it('big integers are flagged (a JSON.parse reader would round them; fbpay prints payloadJson)', () => {
     const s = Buffer.from('{"algorithm":"HMAC-SHA256","payment_id":12345678901234567890}').toString('base64url');
     const r = decodeSignedRequest(`${rawSign(s, secret)}.${s}`, secret);
     expect(r.valid).toBe(true);
-    expect(r.warnings.join(' ')).toMatch(/beyond 2\^53/);
+    expect(r.warnings.join(' ')).toMatch(/integers past 2\^53/);
+    expect(r.inexactNumbers).toBe(true);
     expect(r.payloadJson).toContain('12345678901234567890');
   });
 

@@ -105,9 +105,9 @@ describe('sign --preset instant-games-purchase, and decode', () => {
     expect(human.stdout).toContain('Instant Games purchase');
     expect(human.stdout).toContain('consumePurchaseAsync');
     // Facebook's documented example carries app_id too: still Instant Games. A Payments Lite purchase (status) stays one, even with is_consumed set.
-    const withAppId = await runCli(['sign', '--preset', 'instant-games-purchase', '--set', 'app_id="1"', '--secret', SECRET]);
+    const withAppId = await runCli(['sign', '--preset', 'instant-games-purchase', '--set', '+app_id="1"', '--secret', SECRET]);
     expect(JSON.parse((await runCli(['--json', 'decode', withAppId.stdout.trim(), '--secret', SECRET])).stdout).kind).toBe('instant_games_purchase');
-    const lite = await runCli(['sign', '--preset', 'lite-purchase', '--set', 'is_consumed=false', '--secret', SECRET]);
+    const lite = await runCli(['sign', '--preset', 'lite-purchase', '--set', '+is_consumed=false', '--secret', SECRET]);
     expect(JSON.parse((await runCli(['--json', 'decode', lite.stdout.trim(), '--secret', SECRET])).stdout).kind).toBe('payments_lite_purchase');
   });
 });

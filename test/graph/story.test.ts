@@ -115,7 +115,7 @@ describe('payment get: every verdict', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/type\s+status\s+amount/);
     expect(r.stdout).toMatch(/verdict: fulfil/);
-    expect(r.stdout).toMatch(/respond with `fbpay payment dispute/);
+    expect(r.stdout).toMatch(/settle it with `fbpay payment dispute/);
   });
   it('unknown id → exit 3 with Graph code 100 and fbtrace_id', async () => {
     const r = await runCli(['--json', 'payment', 'get', '424242', ...APP()]);
@@ -168,17 +168,18 @@ describe('refunds and disputes', () => {
     const user = (await admin(emu.url, '/_fbpay/users')).json;
     expect((await graphPost(emu.url, `/${id}/refunds`, { access_token: user.access_token, amount: '0.10', currency: 'USD' })).json.error.message).toMatch(/app access token/);
   });
-  it('partial refunds until nothing is left; verdict turns to revoke', async () => {
+  it('partial refunds until nothing is left; verdict partial_refund, then revoke', async () => {
     const id = (await admin(emu.url, '/_fbpay/payments', { fixture: 'fb-payment-charge' })).json.id;
     const r1 = await runCli(['--json', 'payment', 'refund', id, '--amount', '0.49', '--currency', 'usd', '--reason', 'CUSTOMER_SERVICE', '--yes', ...APP()]);
     expect(r1.code).toBe(0);
     expect(JSON.parse(r1.stdout)).toMatchObject({ success: true, payment_id: id, amount: '0.49', currency: 'USD', reason: 'CUSTOMER_SERVICE' });
     const p = JSON.parse((await runCli(['--json', 'payment', 'get', id, ...APP()])).stdout);
     expect(p.payment.refundable_amount).toEqual({ currency: 'USD', amount: '0.50' });
-    expect(p.verdict.action).toBe('revoke');
+    expect(p.verdict.action).toBe('partial_refund');
     const r2 = await runCli(['payment', 'refund', id, '--amount', '0.51', '--currency', 'USD', '--yes', ...APP()]);
     expect(r2.code).toBe(2);
     expect((await runCli(['payment', 'refund', id, '--amount', '0.50', '--currency', 'USD', '--yes', ...APP()])).code).toBe(0);
+    expect(JSON.parse((await runCli(['--json', 'payment', 'get', id, ...APP()])).stdout).verdict.action).toBe('revoke');
   });
   it('bad --reason and malformed --amount are usage errors', async () => {
     expect((await runCli(['payment', 'refund', '1', '--amount', '1', '--currency', 'USD', '--reason', 'NOPE', '--yes', ...APP()])).code).toBe(2);

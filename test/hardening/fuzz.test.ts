@@ -226,7 +226,7 @@ describe('--set with far-off array indices', () => {
     fc.assert(
       fc.property(fc.array(seg, { minLength: 1, maxLength: 4 }), (path) =>
         onlyFbpayErrors(() => {
-          const out = applySets({ entry: [{ id: '1' }] }, [`${path.join('.')}=1`]);
+          const out = applySets({ entry: [{ id: '1' }] }, [`+${path.join('.')}=1`]);
           expect(JSON.stringify(out).length).toBeLessThan(100_000);
         }),
       ),
@@ -235,9 +235,9 @@ describe('--set with far-off array indices', () => {
   });
   it('CLI: fixtures show / sign / webhook replay refuse it with exit 2 at once', async () => {
     for (const argv of [
-      ['fixtures', 'show', 'fb-payment-charge', '--set', 'entry.100000000=1'],
-      ['sign', '--preset', 'lite-purchase', '--secret', 'k', '--set', 'x.4294967294=1'],
-      ['webhook', 'replay', 'fb-payment-charge', '--to', 'http://127.0.0.1:9/', '--secret', 'k', '--set', 'entry.99999999=1'],
+      ['fixtures', 'show', 'fb-payment-charge', '--set', '+entry.100000000=1'],
+      ['sign', '--preset', 'lite-purchase', '--secret', 'k', '--set', '+x.4294967294=1'],
+      ['webhook', 'replay', 'fb-payment-charge', '--to', 'http://127.0.0.1:9/', '--secret', 'k', '--set', '+entry.99999999=1'],
     ]) {
       const t0 = performance.now();
       const r = await runCli(argv);

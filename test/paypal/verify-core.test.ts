@@ -308,15 +308,16 @@ describe('subscription info', () => {
 });
 
 describe('near miss suspicions that cannot be confirmed', () => {
-  it('a body with sorted keys (and one pretty-printed with sorted keys) is named as re-serialized', async () => {
+  it('a body with sorted keys (and one pretty-printed with sorted keys) is not called re-serialized: no variant was found to match', async () => {
     const v = sdk[0];
     const sortKeys = (x: unknown): unknown =>
       Array.isArray(x) ? x.map(sortKeys) : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sortKeys((x as Record<string, unknown>)[k])])) : x;
     const sorted = JSON.stringify(sortKeys(JSON.parse(bodyOf(v).toString())));
-    for (const [b, words] of [[sorted, 'sorted alphabetically'], [JSON.stringify(JSON.parse(sorted), null, 1), 'not compact']] as const) {
+    for (const b of [sorted, JSON.stringify(JSON.parse(sorted), null, 1)]) {
       const r = await verifyPaypalWebhook(b, v.headers, { webhookId: v.webhook_id, certPem: v.cert_pem, now: timeOf(v) });
       expect(r.valid).toBe(false);
-      expect(r.nearMisses).toEqual([expect.objectContaining({ cause: 'body_reserialized', matches: false, detail: expect.stringContaining(words) })]);
+      // The original key order is lost, so no variant can match, and a heuristic is not a diagnosis.
+      expect(r.nearMisses).toEqual([]);
     }
   });
 });

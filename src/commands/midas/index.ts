@@ -16,6 +16,6 @@ export default function midasCommand(ctx: Ctx): Command {
 Examples:
   $ fbpay midas sign --path /v3/user/get_info --appkey KEY openid=1 appid=2
   $ fbpay midas verify --path /cgi-bin/deliver --query "$RAW_QUERY" --appkey KEY
-  $ fbpay midas order --appid 1450000000 … --send --base-url http://127.0.0.1:4100`,
+  $ fbpay midas order --appid 1450000000 --openid OPENID --openkey PAYTOKEN --pf qq_m_qq-2001-android --pfkey PFKEY --zoneid 1 --payitem 'gold*10*1' --goodsmeta '金币*10 金币' --goodsurl https://example.com/gold.png --send --base-url http://127.0.0.1:4100`,
     );
 }

@@ -53,7 +53,7 @@ export function midasOrderCommand(ctx: Ctx): Command {
       `
 Examples:
   $ fbpay midas order --appid 1450000000 --openid OPENID --openkey PAYTOKEN --pf qq_m_qq-2001-android --pfkey PFKEY --zoneid 1 --payitem 'gold*10*1' --goodsmeta '金币*10 金币' --goodsurl https://example.com/gold.png
-  $ fbpay midas order … --login wx --base-url http://127.0.0.1:4100 --send --json`,
+  $ fbpay midas order --appid 1450000000 --openid OPENID --openkey PAYTOKEN --pf qq_m_qq-2001-android --pfkey PFKEY --zoneid 1 --payitem 'gold*10*1' --goodsmeta '金币*10 金币' --goodsurl https://example.com/gold.png --login wx --base-url http://127.0.0.1:4100 --send --json`,
     )
     .action(async (raw: Record<string, unknown>) => {
       const o = parseOptions(midasOrderOptionsSchema, raw);

@@ -2,14 +2,15 @@ import { Command } from 'commander';
 import * as z from 'zod/mini';
 import { midasVerify } from '../../core/midas/signature.js';
 import { UsageError } from '../../core/errors.js';
+import { verifyReceivedCallback } from '../../core/midas/verify-input.js';
 import { parseNow } from '../../core/parse.js';
 import type { Ctx } from '../../ui/context.js';
 import { intOption, parseOptions } from '../options.js';
-import { normalizeMethod, readParams } from './params.js';
+import { normalizeMethod } from './params.js';
 
 export const midasVerifyOptionsSchema = z.object({
   method: z.enum(['GET', 'POST']),
-  path: z.string().check(z.minLength(1)),
+  path: z.optional(z.string().check(z.minLength(1))),
   appkey: z.optional(z.string()),
   query: z.string(),
   delivery: z.optional(z.string()),
@@ -21,8 +22,8 @@ export const midasVerifyOptionsSchema = z.object({
 export function midasVerifyCommand(ctx: Ctx): Command {
   return new Command('verify')
     .description('verify a received sig: tries the callback rule and the plain OpenAPI rule, checks ts skew')
-    .option('--query <qs>', 'the raw query string as received, sig included')
-    .option('--path <path>', 'the URL path the sender signed (your callback path)')
+    .option('--query <qs>', 'the raw query string as received, sig included — or the whole callback URL')
+    .option('--path <path>', 'the URL path the sender signed (your callback path; taken from a URL given as --query)')
     .option('--delivery <line|file:line>', 'instead of --query/--path: a `webhook listen --record` NDJSON line, or capture.ndjson:N')
     .option('--appkey <key>', 'the appkey (or MIDAS_APPKEY)')
     .option('--method <method>', 'GET or POST', 'GET')
@@ -34,26 +35,30 @@ export function midasVerifyCommand(ctx: Ctx): Command {
       `
 Examples:
   $ fbpay midas verify --path /cgi-bin/deliver --query "$RAW_QUERY" --appkey "$MIDAS_APPKEY"
-  $ fbpay midas verify --path /cgi-bin/temp.py --query "openid=test001&ts=1328855301&sig=..." --now 1328855301 --json`,
+  $ fbpay midas verify --path /cgi-bin/temp.py --query "openid=test001&ts=1328855301&sig=..." --now 1328855301 --json
+  $ fbpay midas verify --query "https://game.example.com/cgi-bin/deliver?openid=…&sig=…" --appkey "$MIDAS_APPKEY"
+
+When the plain reading does not match, "+" read as a space (as PHP reads a query) and an appkey
+without a trailing "&" are tried too, and the output says which reading matched.`,
     )
     .action(async (raw: Record<string, unknown>) => {
       if (raw.delivery !== undefined) Object.assign(raw, await fromDelivery(ctx, raw));
-      if (raw.query === undefined || raw.path === undefined) {
-        throw new UsageError('missing_option', `missing ${raw.query === undefined ? '--query' : '--path'}`, { hint: 'pass --query and --path, or --delivery capture.ndjson:N' });
+      if (raw.query === undefined) {
+        throw new UsageError('missing_option', 'missing --query', { hint: 'pass --query (the raw query, or the whole callback URL) and --path, or --delivery capture.ndjson:N' });
       }
       const o = parseOptions(midasVerifyOptionsSchema, { ...raw, method: normalizeMethod(raw.method as string) });
       const appkey = await ctx.requireSetting('midasAppkey', o.appkey, 'Midas appkey');
       const now = o.now !== undefined ? parseNow(o.now) : Math.floor(Date.now() / 1000);
-      const { params, sig, duplicates } = readParams([], o.query, Boolean(o.formEncoded));
-      const r = midasVerify({ method: o.method, path: o.path, params, sig, appkey, now, maxSkew: o.maxSkew });
-      const warnings = [...r.warnings, ...duplicates.map((d) => `parameter ${d} appears twice: the last value was used`)];
+      const r = verifyReceivedCallback({ query: o.query, path: o.path, method: o.method, appkey, now, maxSkew: o.maxSkew, formEncoded: Boolean(o.formEncoded) });
+      const warnings = [...r.warnings, ...r.duplicates.map((d) => `parameter ${d} appears twice: the last value was used`)];
       if (!r.valid) ctx.exitCode = 1;
       if (ctx.opts.json) {
-        ctx.json({ valid: r.valid, rule: r.rule, source_string: r.source_string, skew_seconds: r.skew_seconds, problems: r.problems, warnings, tried: r.tried });
+        ctx.json({ valid: r.valid, rule: r.rule, path: r.path, source_string: r.source_string, skew_seconds: r.skew_seconds, problems: r.problems, warnings, notes: r.notes, tried: r.tried });
         return;
       }
       const c = ctx.chalk;
       ctx.out(r.valid ? c.green(`valid (${r.rule} rule)`) : c.red(`INVALID${r.rule ? ` (sig matches the ${r.rule} rule)` : ''}`));
+      for (const n of r.notes) ctx.out(`${c.dim('note:')} ${n}`);
       if (r.skew_seconds !== null) ctx.out(`ts skew:       ${r.skew_seconds} s (max ${o.maxSkew})`);
       for (const p of r.problems) ctx.out(`${c.red('problem:')} ${p}`);
       for (const w of warnings) ctx.warn(w);
@@ -67,7 +72,7 @@ Examples:
           const same = r.tried.filter((x) => x.source_string === t.source_string).map((x) => x.rule + (x.variant ? ` (${x.variant})` : ''));
           ctx.out(`  ${same.join(' = ')}: ${t.source_string}\n    sig ${t.sig}`);
         }
-        if (sig !== undefined) ctx.out(`  received sig: ${sig}`);
+        if (r.sig !== undefined) ctx.out(`  received sig: ${r.sig}`);
       }
     });
 }

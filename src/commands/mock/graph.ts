@@ -48,7 +48,7 @@ Examples:
   $ fbpay mock graph --port 4000
   $ fbpay mock graph --port 4000 --webhook-url http://127.0.0.1:3000/webhook --verify-token my-token --seed fixtures/facebook
   $ fbpay trigger fb-purchase --emulator http://127.0.0.1:4000
-  $ fbpay payment get <id> --graph-url http://127.0.0.1:4000 --app-id ${DEFAULT_APP_ID} --secret ${DEFAULT_APP_SECRET}`,
+  $ fbpay payment get "$PAYMENT_ID" --graph-url http://127.0.0.1:4000 --app-id ${DEFAULT_APP_ID} --secret ${DEFAULT_APP_SECRET}`,
     )
     .action(async (options: unknown) => {
       const o = parseOptions(mockGraphOptionsSchema, options);

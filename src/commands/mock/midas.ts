@@ -44,7 +44,7 @@ Trigger events: midas-pay --token T · midas-present --openid O --zoneid Z --pay
 Examples:
   $ fbpay mock midas --deliver-to http://127.0.0.1:3000/midas/deliver
   $ fbpay midas order --appid ${DEFAULT_APPID} --appkey ${DEFAULT_APPKEY} --openid O --openkey K --pf qq_m_qq-2001-android --pfkey P --zoneid 1 --payitem 'gold*10*1' --goodsmeta '金币*10 金币' --goodsurl https://example.com/g.png --send --base-url http://127.0.0.1:4100
-  $ fbpay trigger midas-pay --emulator http://127.0.0.1:4100 --token <token>`,
+  $ fbpay trigger midas-pay --emulator http://127.0.0.1:4100 --token "$TOKEN"`,
     )
     .action(async (options: unknown) => {
       const o = parseOptions(mockMidasOptionsSchema, options);
@@ -63,7 +63,8 @@ Examples:
         options: o,
         describe: (emu) => [
           `appid ${appid} · appkey ${maskSecret(appkey)} · delivery ${o.deliverTo ?? ctx.chalk.dim('(none: --deliver-to or POST /_fbpay/apps)')}`,
-          ctx.chalk.dim(`try: fbpay midas order --appid ${appid} --appkey … --send --base-url ${emu.url} …   then: fbpay trigger midas-pay --emulator ${emu.url} --token <token>`),
+          ctx.chalk.dim(`try: fbpay midas order --appid ${appid} --appkey "$MIDAS_APPKEY" --openid O --openkey K --pf qq_m_qq-2001-android --pfkey P --zoneid 1 --payitem 'gold*10*1' --goodsmeta 'gold*10 gold' --goodsurl https://example.com/g.png --send --base-url ${emu.url}`),
+          ctx.chalk.dim(`then pay its token: fbpay trigger midas-pay --emulator ${emu.url} --token "$TOKEN"`),
         ],
       });
     });

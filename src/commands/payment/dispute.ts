@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { UsageError } from '../../core/errors.js';
 import type { Ctx } from '../../ui/context.js';
 import { parseOptions } from '../options.js';
-import { addGraphOptions, graphClientFor, graphOptionsShape } from '../graph-options.js';
+import { addGraphOptions, followUpOptions, getCommand, graphClientFor, graphOptionsShape } from '../graph-options.js';
 import { confirmOrAbort, requireYesWhenNotInteractive } from './confirm.js';
 
 export const paymentDisputeOptionsSchema = z.object({
@@ -34,7 +34,7 @@ Examples:
       const { getPayment, disputePayment } = await import('../../providers/graph/api.js');
       const payment = await ctx.spin(`GET /${id}`, () => getPayment(client, id, 'id,disputes'));
       if (!(payment.disputes ?? []).some((d) => d.status === 'pending')) {
-        throw new UsageError('no_pending_dispute', `payment ${id} has no pending dispute; nothing was sent`, { hint: `see \`fbpay payment get ${id}\`` });
+        throw new UsageError('no_pending_dispute', `payment ${id} has no pending dispute; nothing was sent`, { hint: `see \`${getCommand(id, followUpOptions(ctx, o))}\`` });
       }
       await confirmOrAbort(ctx, o.yes, `Settle the dispute on payment ${id} as ${o.reason}?`);
       await ctx.spin(`POST /${id}/dispute`, () => disputePayment(client, id, o.reason));

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { NetworkError, UsageError } from '../../core/errors.js';
 import type { Ctx } from '../../ui/context.js';
 import { parseOptions } from '../options.js';
-import { addGraphOptions, graphClientFor, graphOptionsShape } from '../graph-options.js';
+import { addGraphOptions, followUpOptions, getCommand, graphClientFor, graphOptionsShape } from '../graph-options.js';
 import { confirmOrAbort, requireYesWhenNotInteractive } from './confirm.js';
 
 export const paymentRefundOptionsSchema = z.object({
@@ -46,7 +46,7 @@ Examples:
         const problem = refundProblem(payment, o.amount, currency);
         if (problem) {
           throw new UsageError('refund_rejected', `${problem}; nothing was sent`, {
-            hint: payment.refundable_amount ? `refundable: ${payment.refundable_amount.amount} ${payment.refundable_amount.currency}` : 'see `fbpay payment get ' + id + '`',
+            hint: payment.refundable_amount ? `refundable: ${payment.refundable_amount.amount} ${payment.refundable_amount.currency}` : `see \`${getCommand(id, followUpOptions(ctx, o))}\``,
           });
         }
       } catch (e) {
@@ -57,6 +57,6 @@ Examples:
       await ctx.spin(`POST /${id}/refunds`, () => refundPayment(client, id, { amount: o.amount, currency, reason: o.reason }));
       if (ctx.opts.json) return ctx.json({ success: true, payment_id: id, amount: o.amount, currency, reason: o.reason ?? null, checked: known });
       ctx.out(`${ctx.chalk.green('refunded')} ${o.amount} ${currency} on payment ${id}${o.reason ? ` (${o.reason})` : ''}`);
-      ctx.info(ctx.chalk.dim(`a payments webhook (changed_fields: actions) follows; \`fbpay payment get ${id}\` now says revoke`));
+      ctx.info(ctx.chalk.dim(`if the app subscribes to payments webhooks, an update (changed_fields: actions) follows; \`${getCommand(id, followUpOptions(ctx, o))}\` shows the new verdict (revoke for a full refund, partial_refund otherwise)`));
     });
 }

@@ -49,7 +49,7 @@ export async function renderPayment(ctx: Ctx, p: Payment, v: PaymentVerdict): Pr
     );
   }
   lines.push('');
-  const colour = v.action === 'fulfil' || v.action === 'restore' ? c.green : v.action === 'revoke' ? c.red : c.yellow;
+  const colour = v.action === 'fulfil' || v.action === 'restore' ? c.green : v.action === 'revoke' ? c.red : c.yellow; // partial_refund, wait, none: yellow
   lines.push(wrapWords(`${c.bold('verdict')}: ${colour(v.action)} — ${v.reason}`, width));
   return lines.join('\n');
 }

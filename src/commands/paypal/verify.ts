@@ -138,7 +138,7 @@ function render(ctx: Ctx, r: PaypalVerifyResult): void {
   if (r.checks.some((x) => x.check === 'cert_url' && !x.ok)) {
     ctx.out(c.dim('the certificate was not fetched, so the signature was not checked (pass --cert <pem> to check it with a certificate you trust)'));
   }
-  if (!r.valid && r.nearMisses.length === 0 && r.checks.some((x) => x.check === 'signature' && !x.ok)) {
+  if (!r.valid && !r.nearMisses.some((m) => m.matches) && r.checks.some((x) => x.check === 'signature' && !x.ok)) {
     ctx.out(c.dim('no near miss matched: check the webhook id, and that body, headers and certificate come from the same delivery'));
   }
   ctx.out(!r.valid ? c.red('NOT VERIFIED') : r.trust === 'paypal-ca' ? c.green('VERIFIED') : c.yellow(`VERIFIED, trusted because you passed ${r.trust}: the certificate does not chain to PayPal\u2019s CA`));

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import * as z from 'zod/mini';
-import { parseBytes } from '../../core/parse.js';
+import { parseBytes, parseNow } from '../../core/parse.js';
 import { assertTargetAllowed } from '../../transport/http.js';
 import type { AdapterOptions, Provider } from '../../providers/webhook/adapter.js';
 import type { ListenEvent } from '../../providers/webhook/listen.js';
@@ -24,6 +24,7 @@ export const webhookListenOptionsSchema = z.object({
   recordSecrets: z.optional(z.boolean()),
   maxBody: z.string(),
   acceptInvalid: z.optional(z.boolean()),
+  now: z.optional(z.number()),
 });
 type ListenOptions = z.infer<typeof webhookListenOptionsSchema>;
 
@@ -46,6 +47,7 @@ export function webhookListenCommand(ctx: Ctx): Command {
     .option('--record-secrets', 'record credentials (verify tokens, Authorization…) unmasked')
     .option('--max-body <size>', 'larger bodies get 413', '1mb')
     .option('--accept-invalid', 'reply 200 to deliveries that fail verification (still reported ✗)')
+    .option('--now <unix>', 'check timestamps as of this time (unix seconds or ISO date), for historical or recorded deliveries', (v: string) => parseNow(v))
     .addHelpText(
       'after',
       `
@@ -57,13 +59,18 @@ Examples:
   $ fbpay webhook listen --secret "$FB_APP_SECRET" --verify-token mytoken
   $ fbpay webhook listen --port 0 --record capture.ndjson --forward-to http://127.0.0.1:3000/webhook
   $ fbpay webhook listen --provider paypal --webhook-id WH-123 --allow-cert-host 127.0.0.1
-  $ fbpay webhook listen --provider midas --appkey "$MIDAS_APPKEY" --port 8080`,
+  $ fbpay webhook listen --provider midas --appkey "$MIDAS_APPKEY" --port 8080
+  $ fbpay webhook listen --provider paypal --webhook-id WEBHOOK_ID --now 2024-08-02T19:34:57Z`,
     )
     .action(async (raw: Record<string, unknown>) => {
       const opts = parseOptions(webhookListenOptionsSchema, raw);
       const maxBody = parseBytes(opts.maxBody, '--max-body');
       const forwardTo = opts.forwardTo ? assertTargetAllowed(opts.forwardTo, Boolean(opts.allowRemote)) : undefined;
       const { adapterOptions, secrets } = await resolveReceiverOptions(ctx, opts.provider, opts);
+      if (opts.now !== undefined) {
+        const now = opts.now;
+        adapterOptions.now = () => now;
+      }
       const { loadReceiver } = await import('../../providers/webhook/providers.js');
       const receiver = await loadReceiver(opts.provider, adapterOptions);
       const { startListener } = await import('../../providers/webhook/listen.js');
@@ -101,6 +108,7 @@ Examples:
         forwardTo ? `forwarding to ${forwardTo.href}` : '',
         opts.record ? `recording to ${opts.record}${opts.recordSecrets ? ' (with secrets)' : ''}` : '',
         opts.acceptInvalid ? 'accepting invalid deliveries' : '',
+        opts.now !== undefined ? `timestamps checked as of ${new Date(opts.now * 1000).toISOString()} (--now)` : '',
         'Ctrl-C to stop',
       ].filter(Boolean);
       ctx.info(c.dim(notes.join(' · ')));

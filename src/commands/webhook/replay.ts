@@ -177,7 +177,7 @@ async function planInputs(ctx: Ctx, inputs: string[], opts: ReplayOptions): Prom
       continue;
     }
     if (/\.(ndjson|jsonl)$/i.test(arg) && !existsSync(path)) {
-      throw new UsageError('capture_not_found', `no capture file at ${arg}`, { hint: 'record one with `fbpay webhook listen --record <file>`' });
+      throw new UsageError('capture_not_found', `no capture file at ${arg}`, { hint: 'record one with `fbpay webhook listen --record capture.ndjson`' });
     }
     const l = (library ??= new (await import('../../providers/fixtures.js')).FixtureLibrary());
     const r = (renderer ??= await import('../../core/fixtures/render.js'));

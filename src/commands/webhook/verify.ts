@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import * as z from 'zod/mini';
 import { UsageError } from '../../core/errors.js';
-import { diagnoseHubSignature, parseHubSignature, verifyHubSignature, HUB_HEADER, type HubDiagnosis } from '../../core/facebook/hub-signature.js';
+import { explainHubMismatch, parseHubSignature, verifyHubSignature, HUB_HEADER, type HubDiagnosis } from '../../core/facebook/hub-signature.js';
 import { parseOptions } from '../options.js';
 import { readInput } from '../../providers/input.js';
 import type { Ctx } from '../../ui/context.js';
@@ -19,7 +19,10 @@ interface Check {
   algorithm?: string;
   valid: boolean;
   reason?: string;
+  /** The near miss that was tried and matched, or one `no_near_miss` entry saying what was tried. */
   diagnosis?: HubDiagnosis[];
+  /** Remarks not tested against the signature (the secret's shape…): never the diagnosis. */
+  notes?: HubDiagnosis[];
 }
 
 export function webhookVerifyCommand(ctx: Ctx): Command {
@@ -61,7 +64,12 @@ export function webhookVerifyCommand(ctx: Ctx): Command {
       const checks: Check[] = signatures.map((s) => {
         const r = verifyHubSignature(body, s.value, secret);
         const header = r.algorithm ? HUB_HEADER[r.algorithm] : s.header;
-        return r.valid ? { header, algorithm: r.algorithm, valid: true } : { header, algorithm: r.algorithm, valid: false, reason: r.reason, diagnosis: diagnoseHubSignature(body, s.value, secret) };
+        if (r.valid) return { header, algorithm: r.algorithm, valid: true };
+        const x = explainHubMismatch(body, s.value, secret);
+        const diagnosis: HubDiagnosis[] = x.nearMiss
+          ? [x.nearMiss]
+          : [{ cause: 'no_near_miss', matched: false, message: `no near miss matched: tried ${x.tried.count} variants (${x.tried.kinds.join(', ')}); is it the right app secret, and the exact bytes received?` }];
+        return { header, algorithm: r.algorithm, valid: false, reason: r.reason, diagnosis, notes: x.notes };
       });
       const valid = checks.every((c) => c.valid);
       if (!valid) ctx.exitCode = 1;
@@ -71,7 +79,8 @@ export function webhookVerifyCommand(ctx: Ctx): Command {
         if (ch.valid) ctx.out(`${c.green('✓')} ${ch.header} valid (HMAC-${ch.algorithm?.toUpperCase()}, ${body.length} bytes)`);
         else {
           ctx.out(`${c.red('✗')} ${ch.reason}`);
-          for (const d of ch.diagnosis ?? []) ctx.out(`  ${d.matched ? c.yellow('→') : c.dim('·')} ${d.message}`);
+          for (const d of ch.diagnosis ?? []) ctx.out(`  ${d.matched ? `${c.yellow('→ near miss:')} ` : c.dim('· ')}${d.message}`);
+          for (const n of ch.notes ?? []) ctx.out(`  ${c.dim('note:')} ${n.message}`);
         }
       }
     });

@@ -94,62 +94,82 @@ export interface HubDiagnosis {
   matched: boolean;
 }
 
+/** What {@link explainHubMismatch} found: the near miss it tested and found to match (if any), what it tried, and separate notes. */
+export interface HubMismatchExplanation {
+  /** The one correction that makes the signature match; undefined when none of the tried ones did. */
+  nearMiss?: HubDiagnosis;
+  /** How many body/secret combinations were tried, and of what kinds (for "no near miss matched"). */
+  tried: { count: number; kinds: string[] };
+  /** Remarks that were not tested against the signature (the secret's shape, a pretty-printed body): never the diagnosis. */
+  notes: HubDiagnosis[];
+}
+
 /**
  * Explains a mismatch: tries the usual ways a body or secret gets changed on its way to the
- * verifier (pretty-printed or re-serialized JSON, key order, a trailing newline, CRLF, whitespace
- * around the secret) and says which one would have matched. Returns the matching causes first,
- * then heuristics that did not match but are worth knowing. Pure; never throws.
+ * verifier — the same family of variants `decode` tries: compact, pretty-printed (2/4 spaces, tab),
+ * spaced, key-sorted and PHP-escaped (\/ and \uXXXX) re-serializations, a trailing newline, CRLF,
+ * whitespace around the secret, an app token given as the secret — and names the one that matches.
+ * Remarks it cannot test (the secret's shape) are notes, kept apart. Pure; never throws.
  */
-export function diagnoseHubSignature(body: Uint8Array | string, headerValue: string, secret: string): HubDiagnosis[] {
+export function explainHubMismatch(body: Uint8Array | string, headerValue: string, secret: string): HubMismatchExplanation {
+  const none: HubMismatchExplanation = { tried: { count: 0, kinds: [] }, notes: [] };
   let parsed: ParsedHubSignature;
   try {
     parsed = parseHubSignature(headerValue);
   } catch {
-    return [];
+    return none;
   }
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const matches = (b: Uint8Array | string, s: string) => safeEqual(createHmac(parsed.algorithm, s).update(b).digest('hex'), parsed.hex);
-  const secrets: Array<{ value: string; label?: string }> = [{ value: secret }];
+  let count = 0;
+  const matches = (b: Uint8Array | string, s: string) => {
+    count++;
+    return safeEqual(createHmac(parsed.algorithm, s).update(b).digest('hex'), parsed.hex);
+  };
   const trimmed = secret.trim();
-  if (trimmed !== secret && trimmed.length > 0) secrets.push({ value: trimmed, label: 'the app secret has surrounding whitespace' });
-
-  const out: HubDiagnosis[] = [];
   const pipe = trimmed.indexOf('|');
-  if (pipe > 0 && matches(bytes, trimmed.slice(pipe + 1))) {
-    out.push({ cause: 'secret_is_app_token', matched: true, message: 'an app access token (APP_ID|SECRET) was given as the secret: the part after "|" matches — pass only the app secret' });
-    return out;
-  }
-  if (secrets.length > 1 && matches(bytes, trimmed)) {
-    out.push({ cause: 'secret_whitespace', matched: true, message: 'the app secret has surrounding whitespace: the trimmed secret matches (check how FB_APP_SECRET / the config value was pasted)' });
-    return out;
+  const secrets: Array<{ value: string; cause?: string; label?: string }> = [{ value: secret }];
+  if (trimmed !== secret && trimmed.length > 0) secrets.push({ value: trimmed, cause: 'secret_whitespace', label: 'the app secret without its surrounding whitespace (check how FB_APP_SECRET / the config value was pasted)' });
+  if (pipe > 0 && pipe < trimmed.length - 1) secrets.push({ value: trimmed.slice(pipe + 1), cause: 'secret_is_app_token', label: 'the part after "|" of the secret: an app access token (APP_ID|SECRET) was given as the secret — pass only the app secret' });
+  const kinds = ['the trimmed secret', 'the part after "|"', 'trailing newline/whitespace', 'CRLF', 'compact, pretty-printed (2, 4, tab) and spaced JSON', 'sorted keys', 'PHP escaping (\\/ and \\uXXXX)'];
+  const found = (nearMiss: HubDiagnosis): HubMismatchExplanation => ({ nearMiss, tried: { count, kinds }, notes: [] });
+
+  for (const s of secrets.slice(1)) {
+    if (matches(bytes, s.value)) return found({ cause: s.cause!, matched: true, message: `${s.label}: that secret matches the signature` });
   }
   for (const variant of bodyVariants(bytes)) {
     for (const s of secrets) {
       if (matches(variant.bytes, s.value)) {
-        out.push({
-          cause: s.label ? `${variant.cause}+secret_whitespace` : variant.cause,
+        return found({
+          cause: s.cause ? `${variant.cause}+${s.cause}` : variant.cause,
           matched: true,
           message: `${variant.message}${s.label ? `, and ${s.label}` : ''}: that version matches the signature — verify the raw request bytes, before any parsing`,
         });
-        return out;
       }
     }
   }
   const text = bytes.toString('utf8');
-  if (secrets.length > 1) out.push({ cause: 'secret_whitespace', matched: false, message: 'the app secret has surrounding whitespace (trimming it did not match either)' });
+  const notes: HubDiagnosis[] = [];
   if (/^\s*[{[][\s\S]*\n\s+"/.test(text)) {
-    out.push({ cause: 'body_pretty_printed', matched: false, message: 'the body is pretty-printed JSON; Facebook sends compact JSON, so this is probably not the raw body as received' });
+    notes.push({ cause: 'body_pretty_printed', matched: false, message: 'the body is pretty-printed JSON, while Facebook sends compact JSON: probably not the raw body as received (no re-serialization fbpay tried matched)' });
   }
-  if (/\s$/.test(text)) out.push({ cause: 'body_trailing_whitespace', matched: false, message: 'the body ends with whitespace (an editor or echo may have added a newline)' });
   if (/^\d{5,20}$/.test(trimmed)) {
-    out.push({ cause: 'secret_looks_like_app_id', matched: false, message: 'the secret is all digits, like an app id: the app secret is the 32-character hex string under App settings > Basic' });
+    notes.push({ cause: 'secret_looks_like_app_id', matched: false, message: 'the secret is all digits, like an app id: the app secret is the 32-character hex string under App settings > Basic' });
   } else if (pipe < 0 && !/^[0-9a-f]{32}$/.test(trimmed)) {
-    out.push({ cause: 'secret_unusual', matched: false, message: `Facebook app secrets are 32 lowercase hex characters; this one is ${trimmed.length} character(s) of another form` });
+    notes.push({ cause: 'secret_unusual', matched: false, message: `Facebook app secrets are 32 lowercase hex characters; this one is ${trimmed.length} character(s) of another form (a remark, not a tested cause)` });
   }
-  if (out.length === 0) {
-    out.push({ cause: 'unknown', matched: false, message: 'no common re-serialization or secret mistake matches: is it the right app secret, and the exact bytes received?' });
-  }
-  return out;
+  return { tried: { count, kinds }, notes };
+}
+
+/**
+ * The near miss (if one matched) followed by the notes — or, when none matched and there is no
+ * note, one `unknown` entry. Kept for library users; `explainHubMismatch` keeps the two apart.
+ */
+export function diagnoseHubSignature(body: Uint8Array | string, headerValue: string, secret: string): HubDiagnosis[] {
+  const r = explainHubMismatch(body, headerValue, secret);
+  if (r.nearMiss) return [r.nearMiss];
+  if (r.tried.count === 0) return [];
+  if (r.notes.length) return r.notes;
+  return [{ cause: 'unknown', matched: false, message: 'no common re-serialization or secret mistake matches: is it the right app secret, and the exact bytes received?' }];
 }
 
 interface BodyVariant {
@@ -181,15 +201,26 @@ function bodyVariants(bytes: Buffer): BodyVariant[] {
   } catch {
     return out;
   }
-  const compact = JSON.stringify(parsed);
-  add('body_reserialized', 'the body was re-serialized (whitespace differs): the compact JSON form', compact);
-  add('body_reserialized', 'the body was re-serialized (whitespace differs): the compact JSON with Facebook-style escaping (\\/ and \\uXXXX)', phpStyleJson(compact));
-  add('body_reserialized', 'the body was re-serialized: the same JSON pretty-printed with 2 spaces', JSON.stringify(parsed, null, 2));
-  add('body_reserialized', 'the body was re-serialized: the same JSON pretty-printed with 4 spaces', JSON.stringify(parsed, null, 4));
-  add('body_reserialized', 'the body was re-serialized with spaces after ":" and ","', compact.replace(/("(?:[^"\\]|\\.)*")|([:,])/g, (m, str: string | undefined, p: string | undefined) => (str ? str : p + ' ')));
-  const sorted = JSON.stringify(sortKeys(parsed));
-  add('body_key_order', 'the body keys were re-ordered (sorted keys match)', sorted);
-  add('body_key_order', 'the body keys were re-ordered (sorted keys, Facebook-style escaping, match)', phpStyleJson(sorted));
+  const forms: Array<[string, (v: unknown) => string]> = [
+    ['the compact JSON form', (v) => JSON.stringify(v)],
+    ['the same JSON pretty-printed with 2 spaces', (v) => JSON.stringify(v, null, 2)],
+    ['the same JSON pretty-printed with 4 spaces (PHP JSON_PRETTY_PRINT)', (v) => JSON.stringify(v, null, 4)],
+    ['the same JSON pretty-printed with tabs', (v) => JSON.stringify(v, null, '\t')],
+    ['JSON with spaces after ":" and "," (Python json.dumps)', (v) => JSON.stringify(v).replace(/("(?:[^"\\]|\\.)*")|([:,])/g, (m, str: string | undefined, p: string | undefined) => (str ? str : p + ' '))],
+  ];
+  const escapes: Array<[string, (j: string) => string]> = [
+    ['', (j) => j],
+    [' with Facebook-style escaping (\\/ and \\uXXXX, as PHP json_encode writes)', phpStyleJson],
+    [' with non-ASCII as \\uXXXX', (j) => j.replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))],
+    [' with "/" escaped as \\/', (j) => j.replace(/\//g, '\\/')],
+  ];
+  const sorted = sortKeys(parsed);
+  for (const [keys, value, cause] of [['', parsed, 'body_reserialized'], [', keys sorted', sorted, 'body_key_order']] as const) {
+    for (const [form, write] of forms) {
+      const base = write(value);
+      for (const [esc, escape] of escapes) add(cause, `the body was re-serialized: ${form}${keys}${esc}`, escape(base));
+    }
+  }
   return out;
 }
 

@@ -68,7 +68,7 @@ export function describePayload(payload: Record<string, unknown>, kind: SignedRe
       if (status === 'completed') {
         next.push(`grant ${product} to the user, keyed by payment_id ${show(payload.payment_id ?? '?')} so a replayed request cannot grant it twice`);
         next.push(
-          `consume purchase_token ${token} before the user can buy ${product} again (an unconsumed purchase makes the next one fail with 1383001): fbpay consume ${token} --access-token <USER token> — a user token; an app token (APP_ID|SECRET) fails with Graph error 100`,
+          `consume purchase_token ${token} before the user can buy ${product} again (an unconsumed purchase makes the next one fail with 1383001): fbpay consume ${token} --access-token "$USER_TOKEN" — a user token; an app token (APP_ID|SECRET) fails with Graph error 100`,
         );
       } else {
         next.push(`status is "${status}", not "completed": do not grant ${product}`);

@@ -52,11 +52,46 @@ export function parsePayment(value: unknown): Payment {
   });
 }
 
-export type VerdictAction = 'fulfil' | 'revoke' | 'restore' | 'wait' | 'none';
+export type VerdictAction = 'fulfil' | 'revoke' | 'partial_refund' | 'restore' | 'wait' | 'none';
 
 export interface PaymentVerdict {
   action: VerdictAction;
   reason: string;
+  /** partial_refund: what was refunded and what is left, in the payment's currency. */
+  refunded?: { amount: string; of: string; remaining: string; currency: string };
+}
+
+export interface VerdictOptions {
+  /** Options to repeat on the follow-up commands the verdict prints (e.g. `--graph-url http://127.0.0.1:4000`), so pasting one queries the same Graph. */
+  followUpOptions?: string;
+}
+
+/** An action amount without its sign: one convention (positive, as Graph sends them) but tolerant of signed fixtures. */
+function magnitude(amount: string | undefined): string | undefined {
+  return amount === undefined ? undefined : amount.trim().replace(/^[-+]/, '');
+}
+
+/** Completed charges, and completed refunds after the last completed charge, summed exactly; undefined when an amount is unreadable. */
+function refundTotals(payment: Pick<Payment, 'actions' | 'refundable_amount'>): { charged: string; refunded: string; remaining: string; currency: string } | undefined {
+  let charged = '0';
+  let refunded = '0';
+  let currency = payment.refundable_amount?.currency ?? '';
+  try {
+    for (const a of payment.actions ?? []) {
+      if (a.status !== 'completed') continue;
+      const amount = magnitude(a.amount);
+      if (amount === undefined) return undefined;
+      if (a.type === 'charge') {
+        charged = addAmounts(charged, amount);
+        currency ||= a.currency ?? '';
+      } else if (a.type === 'refund') refunded = addAmounts(refunded, amount);
+    }
+    const remaining = payment.refundable_amount ? magnitude(payment.refundable_amount.amount)! : subtractAmounts(charged, refunded);
+    compareAmounts(remaining, '0');
+    return { charged, refunded, remaining, currency };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The action that decides the verdict: the most recently updated one (array order breaks ties). */
@@ -77,11 +112,12 @@ export function latestAction(payment: Pick<Payment, 'actions'>): PaymentAction |
 
 /**
  * What a game server should do about a payment, from its latest action:
- * charge completed → fulfil; refund, chargeback or decline completed → revoke;
- * chargeback_reversal completed → restore; initiated → wait; failed → none.
- * A pending dispute adds a reminder to respond to it.
+ * charge completed → fulfil; a refund of the whole payment, a chargeback or a decline → revoke;
+ * a refund that leaves part of the payment refundable → partial_refund (what was refunded and what
+ * is left: the developer decides what to take back); chargeback_reversal → restore;
+ * initiated → wait; failed → none. A pending dispute adds a reminder to respond to it.
  */
-export function verdict(payment: Pick<Payment, 'actions' | 'disputes' | 'id'>): PaymentVerdict {
+export function verdict(payment: Pick<Payment, 'actions' | 'disputes' | 'id' | 'refundable_amount'>, opts: VerdictOptions = {}): PaymentVerdict {
   const a = latestAction(payment);
   let v: PaymentVerdict;
   if (!a) v = { action: 'none', reason: 'the payment has no actions' };
@@ -91,15 +127,30 @@ export function verdict(payment: Pick<Payment, 'actions' | 'disputes' | 'id'>): 
     else if (a.status === 'failed') v = { action: 'none', reason: `latest action: ${what}; nothing to deliver or take back` };
     else if (a.status !== 'completed') v = { action: 'none', reason: `latest action: ${what}; unknown status` };
     else if (a.type === 'charge') v = { action: 'fulfil', reason: `latest action: ${what}; deliver the items` };
-    else if (a.type === 'refund' || a.type === 'chargeback' || a.type === 'decline')
+    else if (a.type === 'refund' && partial(payment)) {
+      const t = partial(payment)!;
+      v = {
+        action: 'partial_refund',
+        reason: `latest action: ${what}; a partial refund: ${t.refunded} of ${t.charged} ${t.currency} refunded, ${t.remaining} ${t.currency} still paid — decide what to take back (not necessarily all the items)`,
+        refunded: { amount: t.refunded, of: t.charged, remaining: t.remaining, currency: t.currency },
+      };
+    } else if (a.type === 'refund' || a.type === 'chargeback' || a.type === 'decline')
       v = { action: 'revoke', reason: `latest action: ${what}; take the items back` };
     else if (a.type === 'chargeback_reversal') v = { action: 'restore', reason: `latest action: ${what}; give the items back` };
     else v = { action: 'none', reason: `latest action: ${what}; unknown action type` };
   }
   if ((payment.disputes ?? []).some((d) => d.status === 'pending')) {
-    v.reason += `; a dispute is pending: respond with \`fbpay payment dispute ${payment.id ?? '<id>'} --reason …\``;
+    const more = opts.followUpOptions ? ` ${opts.followUpOptions}` : '';
+    v.reason += `; a dispute is pending: settle it with \`fbpay payment dispute ${payment.id} --reason GRANTED_REPLACEMENT_ITEM${more}\` (or --reason DENIED_REFUND, BANNED_USER)`;
   }
   return v;
+}
+
+/** The refund totals when completed refunds leave part of the payment paid; undefined for a full refund. */
+function partial(payment: Pick<Payment, 'actions' | 'refundable_amount'>): ReturnType<typeof refundTotals> {
+  const t = refundTotals(payment);
+  if (!t || compareAmounts(t.refunded, '0') <= 0 || compareAmounts(t.remaining, '0') <= 0) return undefined;
+  return t;
 }
 
 /** A decimal amount as an integer of its smallest unit at `scale` decimals ("1.5", 2 → 150n). */

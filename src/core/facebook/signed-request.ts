@@ -22,7 +22,12 @@ export function base64UrlEncode(data: Uint8Array | string, padded = false): stri
 /** Makes a signed_request for `payload` (adds `algorithm: "HMAC-SHA256"` when missing). */
 export function signSignedRequest(payload: Record<string, unknown>, secret: string, opts: SignOptions = {}): string {
   const body = 'algorithm' in payload ? payload : { algorithm: 'HMAC-SHA256', ...payload };
-  const segment = base64UrlEncode(JSON.stringify(body), opts.padded);
+  return signSignedRequestJson(JSON.stringify(body), secret, opts);
+}
+
+/** Makes a signed_request whose payload is exactly these JSON bytes (nothing added, nothing re-serialized). */
+export function signSignedRequestJson(json: string, secret: string, opts: SignOptions = {}): string {
+  const segment = base64UrlEncode(json, opts.padded);
   const sig = base64UrlEncode(signedRequestHmac(segment, secret), opts.padded);
   return `${sig}.${segment}`;
 }
@@ -76,7 +81,16 @@ export interface DecodedSignedRequest {
   /** On a signature mismatch: the likely mistake that, corrected, makes the signature match. */
   nearMiss?: NearMiss;
   encoding: SignedRequestEncoding;
+  /** true: the HMAC matched (the request may still be refused for its age). false: it did not. null: not checked. */
+  signatureValid: boolean | null;
+  /** false when the payload segment no longer decodes to a JSON object (an altered or truncated request): `payload` is then {}. */
+  payloadDecoded: boolean;
+  /** The payload holds numbers JSON.parse could not keep exactly: print `payloadJson`, not `payload`. */
+  inexactNumbers: boolean;
 }
+
+/** A day: an `issued_at` older than this, decoded without --max-age, gets a warning. */
+export const OLD_REQUEST_SECONDS = 86_400;
 
 /** The two segments of a signed_request, syntactically checked but not verified. */
 export interface SignedRequestParts {
@@ -87,6 +101,8 @@ export interface SignedRequestParts {
   json: string;
   encoding: SignedRequestEncoding;
   warnings: string[];
+  /** The payload holds numbers JSON.parse could not keep exactly: print `json`, not `payload`. */
+  inexactNumbers: boolean;
 }
 
 const EDGE_SPACE = /\s/;
@@ -94,9 +110,15 @@ const URL_SEGMENT = /^[A-Za-z0-9_-]+={0,2}$/;
 const STANDARD_SEGMENT = /^[A-Za-z0-9+/]+={0,2}$/;
 const ANY_SEGMENT = /^[A-Za-z0-9\-_+/]+={0,2}$/;
 
-function malformed(message: string, hint = 'a signed_request is <signature>.<payload>, both base64url; pass it exactly as received'): UsageError {
-  return new UsageError('malformed_signed_request', message, { hint });
+function malformed(message: string, hint = 'a signed_request is <signature>.<payload>, both base64url; pass it exactly as received', altered = false): UsageError {
+  const e = new UsageError('malformed_signed_request', message, { hint });
+  // Two well-formed base64url segments whose payload no longer decodes: an altered or truncated
+  // signed_request, which a verifier reports as invalid (exit 1), not as input of the wrong kind.
+  if (altered) ALTERED.add(e);
+  return e;
 }
+
+const ALTERED = new WeakSet<UsageError>();
 
 function checkSegment(seg: string, what: string): { padded: boolean; url: boolean; standard: boolean } {
   if (seg.length === 0) throw malformed(`the ${what} segment is empty`);
@@ -116,7 +138,7 @@ function checkSegment(seg: string, what: string): { padded: boolean; url: boolea
   }
   const padded = seg.charCodeAt(seg.length - 1) === 61; /* '=' */
   const bareLength = padded ? seg.replace(/=+$/, '').length : seg.length;
-  if (bareLength % 4 === 1 || (padded && seg.length % 4 !== 0)) throw malformed(`the ${what} segment has an impossible base64 length (${seg.length})`, 'it looks truncated: pass the whole signed_request exactly as received');
+  if (bareLength % 4 === 1 || (padded && seg.length % 4 !== 0)) throw malformed(`the ${what} segment has an impossible base64 length (${seg.length})`, 'it looks truncated: pass the whole signed_request exactly as received', true);
   return { padded, url, standard };
 }
 
@@ -144,22 +166,23 @@ export function parseSignedRequest(input: string): SignedRequestParts {
   const alphabet = !standard ? 'url' : s.url || p.url ? 'mixed' : 'standard';
   if (alphabet !== 'url') warnings.push(`the ${alphabet === 'mixed' ? 'segments mix the standard and url-safe alphabets' : 'standard base64 alphabet (+ /) is used'}; Facebook sends base64url (- _) without padding`);
   const bytes = Buffer.from(segment, 'base64');
-  if (!isUtf8(bytes)) throw malformed('the payload segment does not decode to UTF-8 text');
+  if (!isUtf8(bytes)) throw malformed('the payload segment does not decode to UTF-8 text', undefined, true);
   const json = bytes.toString('utf8');
   let payload: unknown;
   try {
     payload = JSON.parse(json);
   } catch (e) {
-    throw malformed(`the payload is not JSON (${(e as Error).message.slice(0, 80)})`);
+    throw malformed(`the payload is not JSON (${(e as Error).message.slice(0, 80)})`, undefined, true);
   }
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw malformed('the payload is JSON but not an object');
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw malformed('the payload is JSON but not an object', undefined, true);
   // Thousands of nested levels parse, but cannot be printed (JSON.stringify overflows the stack).
   // Depth > MAX_PAYLOAD_DEPTH needs more than 2 × MAX_PAYLOAD_DEPTH characters, so short payloads skip the scan.
   if (json.length > 2 * MAX_PAYLOAD_DEPTH && nestingDepth(json) > MAX_PAYLOAD_DEPTH) {
     throw malformed(`the payload nests JSON deeper than ${MAX_PAYLOAD_DEPTH} levels; not decoded`);
   }
-  if (hasUnsafeInteger(payload)) warnings.push('the payload holds integers beyond 2^53: their printed values may be rounded (the signature is checked over the original bytes)');
-  return { signature, segment, payload: payload as Record<string, unknown>, json, encoding: { padded: s.padded || p.padded, alphabet }, warnings };
+  const inexact = hasInexactNumber(payload);
+  if (inexact) warnings.push('the payload holds numbers beyond what a double holds exactly (integers past 2^53, or out of range): fbpay prints them as sent, but a JSON parser that reads numbers as doubles (JavaScript\'s JSON.parse) changes them');
+  return { signature, segment, payload: payload as Record<string, unknown>, json, encoding: { padded: s.padded || p.padded, alphabet }, warnings, inexactNumbers: inexact };
 }
 
 const MAX_PAYLOAD_DEPTH = 512;
@@ -182,14 +205,15 @@ function nestingDepth(json: string): number {
   return max;
 }
 
-function hasUnsafeInteger(v: unknown, depth = 0): boolean {
-  if (typeof v === 'number') return Number.isInteger(v) && !Number.isSafeInteger(v);
+/** True when a parsed number cannot be the value written (an integer past 2^53, or a literal out of a double's range). */
+function hasInexactNumber(v: unknown, depth = 0): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v) || (Number.isInteger(v) && !Number.isSafeInteger(v));
   if (depth > 64 || v === null || typeof v !== 'object') return false;
   // for…in over parsed JSON (own enumerable keys only): no array of values allocated per object.
   const o = v as Record<string, unknown>;
   for (const k in o) {
     const x = o[k];
-    if ((typeof x === 'number' || (typeof x === 'object' && x !== null)) && hasUnsafeInteger(x, depth + 1)) return true;
+    if ((typeof x === 'number' || (typeof x === 'object' && x !== null)) && hasInexactNumber(x, depth + 1)) return true;
   }
   return false;
 }
@@ -236,7 +260,13 @@ export function decodeSignedRequest(input: string, secret: string | undefined, o
   if (verify && (typeof secret !== 'string' || secret.length === 0)) {
     throw new UsageError('missing_secret', 'an app secret is needed to verify a signed_request', { hint: 'pass --secret or set FB_APP_SECRET (or decode with --no-verify)' });
   }
-  const parts = parseSignedRequest(input);
+  let parts: SignedRequestParts;
+  try {
+    parts = parseSignedRequest(input);
+  } catch (e) {
+    if (!verify || !(e instanceof UsageError) || !ALTERED.has(e)) throw e;
+    return alteredResult(input, secret!, e);
+  }
   const { payload, warnings } = parts;
   const algorithm = typeof payload.algorithm === 'string' ? payload.algorithm : payload.algorithm === undefined ? null : String(payload.algorithm);
   const result: DecodedSignedRequest = {
@@ -247,6 +277,9 @@ export function decodeSignedRequest(input: string, secret: string | undefined, o
     payloadJson: parts.json,
     warnings,
     encoding: parts.encoding,
+    signatureValid: null,
+    payloadDecoded: true,
+    inexactNumbers: parts.inexactNumbers,
   };
   const now = opts.now ?? Math.floor(Date.now() / 1000);
   const issuedAt = typeof payload.issued_at === 'number' && Number.isFinite(payload.issued_at) ? payload.issued_at : typeof payload.issued_at === 'string' && /^\d{1,12}$/.test(payload.issued_at) ? Number(payload.issued_at) : undefined;
@@ -256,12 +289,20 @@ export function decodeSignedRequest(input: string, secret: string | undefined, o
     if (typeof payload.issued_at === 'string') warnings.push('issued_at is a string; Facebook sends an integer');
   } else if (payload.issued_at !== undefined) {
     warnings.push('issued_at is not a number; the age cannot be checked');
+  } else if (opts.maxAge === undefined) {
+    warnings.push('the payload has no issued_at, so its age was not checked (Facebook always sends one)');
   }
+  const oldWarning = () => {
+    if (opts.maxAge === undefined && result.ageSeconds !== undefined && result.ageSeconds > OLD_REQUEST_SECONDS) {
+      warnings.push(`issued_at is ${ageText(result.ageSeconds)} old and no --max-age was given, so its age was not checked: a signed_request this old is usually a replay (pass --max-age, e.g. --max-age 1h, to refuse it)`);
+    }
+  };
 
   if (!verify) {
     warnings.unshift('NOT VERIFIED: decoded without checking the signature');
     if (algorithm !== SIGNED_REQUEST_ALGORITHM) warnings.push(`algorithm is ${algorithm === null ? 'missing' : JSON.stringify(algorithm.slice(0, 40))}, not HMAC-SHA256: a verifier would refuse it`);
     if (result.ageSeconds !== undefined && opts.maxAge !== undefined && result.ageSeconds > opts.maxAge) warnings.push(`issued ${result.ageSeconds} s ago, more than --max-age ${opts.maxAge} s`);
+    oldWarning();
     return result;
   }
   const fail = (error: VerificationError) => {
@@ -279,34 +320,94 @@ export function decodeSignedRequest(input: string, secret: string | undefined, o
     );
   }
   if (!signatureMatches(parts.signature, parts.segment, secret!)) {
+    result.signatureValid = false;
+    const nonCanonical = nonCanonicalSignature(parts.signature, parts.segment, secret!);
+    if (nonCanonical) return fail(nonCanonical);
     const near = diagnoseMismatch(parts, secret!);
     if (near) result.nearMiss = near;
     return fail(
       new VerificationError('signature_mismatch', 'signature mismatch: the HMAC-SHA256 of the payload with this secret is different', {
-        hint: near?.matched ? near.message : [near?.message, MISMATCH_HINT].filter(Boolean).join('; '),
+        // A remark that was not tested (the secret's shape) is not the diagnosis: the hint says what to check, the note (nearMiss, matched: false) the remark.
+        hint: near?.matched ? near.message : `no near miss matched (trimmed secret, app token as secret, padding, alphabet, re-encoded payload); ${MISMATCH_HINT}`,
       }),
     );
   }
+  result.signatureValid = true;
   if (opts.maxAge !== undefined && issuedAt === undefined) {
-    return fail(new VerificationError('no_issued_at', 'the payload has no issued_at, so --max-age cannot be checked', { hint: 'Facebook always sends issued_at; refuse the request or drop --max-age' }));
+    return fail(new VerificationError('no_issued_at', 'signature valid, but the payload has no issued_at, so --max-age cannot be checked', { hint: 'Facebook always sends issued_at; refuse the request or drop --max-age' }));
   }
   if (issuedAt !== undefined) {
     const age = now - issuedAt;
     if (age < -FUTURE_SKEW_SECONDS) {
       return fail(
-        new VerificationError('issued_in_future', `issued_at is ${-age} s in the future (more than ${FUTURE_SKEW_SECONDS} s of clock skew)`, {
+        new VerificationError('issued_in_future', `signature valid; issued_at is ${-age} s in the future (more than ${FUTURE_SKEW_SECONDS} s of clock skew), so the request is refused`, {
           hint: 'check the clock of the machine that signed it, or pass --now to decode as of another time',
         }),
       );
     }
     if (opts.maxAge !== undefined && age > opts.maxAge) {
       return fail(
-        new VerificationError('stale', `stale: issued ${age} s ago, more than --max-age ${opts.maxAge} s`, {
+        new VerificationError('stale', `signature valid, but stale: issued ${age} s ago, more than --max-age ${opts.maxAge} s`, {
           hint: 'a replayed or old request; ask the client for a fresh one (or pass --now to decode as of another time)',
         }),
       );
     }
   }
+  oldWarning();
   result.valid = true;
   return result;
+}
+
+/** "3 days", "9 years": how old, for warnings. */
+function ageText(seconds: number): string {
+  const days = Math.floor(seconds / 86_400);
+  return days >= 365 ? `${Math.floor(days / 365)} year(s)` : `${days} day(s)`;
+}
+
+/**
+ * A signature that is the right 32 bytes but not their canonical base64url text: the last character
+ * carries 2 unused bits, and only one of the 4 characters with the same 6-bit prefix is canonical.
+ * Facebook's signatures are canonical; a verifier comparing strings refuses the others, so fbpay does
+ * too, and says why.
+ */
+function nonCanonicalSignature(sig: string, segment: string, secret: string): VerificationError | undefined {
+  const canonical = canonicalSignature(sig);
+  if (canonical.length !== 43 || CANONICAL_LAST.includes(canonical[42]) || !/^[A-Za-z0-9_-]+$/.test(canonical)) return undefined;
+  const mac = signedRequestHmac(segment, secret);
+  if (!safeEqual(Buffer.from(canonical, 'base64url'), mac)) return undefined;
+  const expected = mac.toString('base64url');
+  return new VerificationError(
+    'non_canonical_signature',
+    `signature refused: it decodes to the right 32 bytes, but its last base64url character "${canonical[42]}" is not canonical (Facebook writes "${expected[42]}")`,
+    { hint: 'the 2 unused bits of the last character were changed: the signature was altered on the way (or by hand); a signature must match character for character' },
+  );
+}
+
+/**
+ * The result for a request whose two segments are base64url but whose payload no longer decodes to a
+ * JSON object: invalid (exit 1), as the PHP SDK treats it, unless the signature does match — then the
+ * signed bytes are genuinely not a signed_request payload and the UsageError (exit 2) stands.
+ */
+function alteredResult(input: string, secret: string, cause: UsageError): DecodedSignedRequest {
+  const sr = input.trim();
+  const dot = sr.indexOf('.');
+  const signature = sr.slice(0, dot);
+  const segment = sr.slice(dot + 1);
+  if (signatureMatches(signature, segment, secret)) throw cause;
+  const standard = /[+/]/.test(sr);
+  return {
+    valid: false,
+    algorithm: null,
+    kind: 'unknown',
+    payload: {},
+    payloadJson: '',
+    warnings: [],
+    error: new VerificationError('signature_mismatch', `signature mismatch, and ${cause.message.replace(/^the /, 'the ')}: the signed_request was altered or truncated on the way`, {
+      hint: 'pass the signed_request exactly as received (the whole value of the signed_request field)',
+    }),
+    encoding: { padded: /=/.test(sr), alphabet: standard ? 'standard' : 'url' },
+    signatureValid: false,
+    payloadDecoded: false,
+    inexactNumbers: false,
+  };
 }

@@ -228,7 +228,9 @@ export function midasVerify(input: MidasVerifyInput): MidasVerifyResult {
   else if (!/^\d{1,12}$/.test(ts)) problems.push(`ts "${ts.slice(0, 20)}" is not unix seconds`);
   else {
     skew = Number(ts) - input.now;
-    if (Math.abs(skew) > maxSkew) problems.push(`ts is ${Math.abs(skew)} s ${skew < 0 ? 'old' : 'in the future'} (more than ${maxSkew} s from now)`);
+    if (Math.abs(skew) > maxSkew) {
+      problems.push(`ts is ${Math.abs(skew)} s ${skew < 0 ? 'old' : 'in the future'} (more than ${maxSkew} s from now)${skew < 0 ? `; for a recorded or historical callback pass --now ${ts} to check it as of its own time` : ''}`);
+    }
   }
   return {
     valid: matched !== null && problems.length === 0,

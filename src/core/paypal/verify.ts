@@ -323,26 +323,21 @@ function diagnose(body: Buffer, t: PaypalTransmission, webhookId: string, sig: B
       'a simulator delivery: it verifies with webhook id WEBHOOK_ID (simulator events are signed with that literal, and PayPal\'s verify API rejects them)',
     );
   }
-  const looksLikeEventId = /^WH-/i.test(webhookId) || (event.eventId !== undefined && webhookId === event.eventId);
-  if (looksLikeEventId) {
+  // Only a fact it checked: the given id IS the body's "id". Every event id starts with WH-, and so
+  // may a made-up webhook id (`--webhook-id WH-123`): the prefix alone proves nothing.
+  if (event.eventId !== undefined && webhookId.trim() === event.eventId) {
     out.push({
       cause: 'event_id_as_webhook_id',
       matches: false,
-      detail: `"${webhookId}" is the event id (WH-…, the body's "id"), not your webhook's id: use the webhook id from the developer dashboard (or WEBHOOK_ID for the simulator)`,
+      detail: `"${webhookId.trim()}" is this delivery's event id (the body's "id"), not your webhook's id: use the webhook id from the developer dashboard (or WEBHOOK_ID for the simulator)`,
     });
   }
   if (webhookId.trim() !== webhookId) attempt('webhook_id_whitespace', `${id}|${time}|${webhookId.trim()}|${crc}`, 'the webhook id has surrounding whitespace: it verifies once trimmed');
 
-  let bodyMatched = false;
+  // "Re-serialized" is said only when a re-serialized variant was tried and matched; a body that
+  // merely looks unlike PayPal's is not a diagnosis.
   for (const [label, variant] of bodyVariants(body)) {
-    if (attempt('body_reserialized', `${id}|${time}|${webhookId}|${paypalCrc32(variant)}`, `the body was changed after PayPal signed it: it verifies with ${label}; verify the raw request bytes, not a re-serialized body`)) {
-      bodyMatched = true;
-      break;
-    }
-  }
-  const shape = bodyShape(body);
-  if (!bodyMatched && shape) {
-    out.push({ cause: 'body_reserialized', matches: false, detail: `the body ${shape}: PayPal sends compact JSON with "id" first, so it was probably re-serialized and the original bytes are lost; verify the raw request body` });
+    if (attempt('body_reserialized', `${id}|${time}|${webhookId}|${paypalCrc32(variant)}`, `the body was changed after PayPal signed it: it verifies with ${label}; verify the raw request bytes, not a re-serialized body`)) break;
   }
 
   // Java/PHP-on-32-bit senders print crc32 as a negative int32 when the top bit is set.
@@ -356,23 +351,6 @@ function diagnose(body: Buffer, t: PaypalTransmission, webhookId: string, sig: B
     if (attempt('transmission_time_altered', `${id}|${variant}|${webhookId}|${crc}`, `the transmission time was altered: it verifies with "${variant}" (${label}) instead of "${time}"; pass the header exactly as received`)) break;
   }
   return out;
-}
-
-/** How a body differs from what PayPal sends (compact JSON, "id" first), if it visibly does. */
-function bodyShape(body: Buffer): string | undefined {
-  const text = body.toString('utf8');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
-  const keys = Object.keys(parsed);
-  if (JSON.stringify(parsed) !== text) return 'is not compact JSON (whitespace or escapes differ)';
-  const sorted = [...keys].sort();
-  if (keys.length > 2 && keys[0] !== 'id' && keys.every((k, i) => k === sorted[i])) return 'has its keys sorted alphabetically';
-  return undefined;
 }
 
 function* bodyVariants(body: Buffer): Generator<[string, Buffer]> {

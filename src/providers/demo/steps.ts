@@ -5,7 +5,7 @@ import { KIND_LABELS } from '../../core/facebook/payload-kind.js';
 import { base64UrlEncode, decodeSignedRequest, signSignedRequest } from '../../core/facebook/signed-request.js';
 import { maskSecret, redact } from '../../core/mask.js';
 import { safeEqual } from '../../core/safe-equal.js';
-import { midasSign, midasVerify } from '../../core/midas/signature.js';
+import { encodeMidasQuery, midasSign, midasVerify } from '../../core/midas/signature.js';
 import { MIDAS_OK_REPLY } from '../../core/midas/reply.js';
 import { signPaypalWebhook } from '../../core/paypal/sign.js';
 import { generateTestKeyPair } from '../../core/paypal/test-cert.js';
@@ -315,13 +315,15 @@ const midas: DemoStep = {
       zoneid: '1',
     };
     const s = midasSign({ method: 'GET', path, params, appkey, rule: 'callback' });
-    rec.cmd(`fbpay midas sign --callback --path ${path} --appkey "$MIDAS_APPKEY" ${Object.keys(params).slice(0, 3).map((k) => `${k}=…`).join(' ')} …`);
+    // The whole command, values quoted for a shell: a printed fbpay line must be one a user can paste.
+    const words = Object.entries(params).map(([k, v]) => (/^[\w.-]+$/.test(v) ? `${k}=${v}` : `'${k}=${v}'`));
+    rec.cmd(`fbpay midas sign --callback --path ${path} --appkey "$MIDAS_APPKEY" ${words.join(' ')}`);
     rec.say(`source string: ${s.source_string}`, 'dim');
     rec.say(`key appkey& → sig ${s.sig}`);
     const plain = midasSign({ method: 'GET', path, params, appkey, rule: 'openapi' });
     const differs = !safeEqual(plain.sig, s.sig);
-    rec.say(`the plain OpenAPI rule gives ${plain.sig}${differs ? ' — different: "-" and "*" are %XX-encoded first in callbacks' : ''}`, 'dim');
-    rec.cmd(`fbpay midas verify --path ${path} --appkey "$MIDAS_APPKEY" --query "…&sig=…"`);
+    rec.say(`the plain OpenAPI rule gives ${plain.sig}${differs ? ' — different: callback values are %XX-encoded first (everything but 0-9 a-z A-Z ! * ( ), so "-" becomes %2D while "*" is kept)' : ''}`, 'dim');
+    rec.cmd(`fbpay midas verify --path ${path} --appkey "$MIDAS_APPKEY" --now ${ts} --query '${encodeMidasQuery({ ...params, sig: s.sig })}'`);
     const v = midasVerify({ method: 'GET', path, params, sig: s.sig, appkey, now: env.now() });
     rec.check(v.valid && v.rule === 'callback', `verify: expected valid under the callback rule, got ${v.rule ?? 'no rule'} (${v.problems.join('; ')})`);
     rec.say(`${v.valid ? 'valid' : 'INVALID'} (rule: ${v.rule ?? 'none'}); the receiver must answer exactly ${MIDAS_OK_REPLY} within 2 s`, v.valid ? 'ok' : 'bad');

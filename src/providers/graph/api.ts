@@ -36,7 +36,7 @@ export async function getPayment(client: GraphClient, id: string, fields = PAYME
 export async function refundPayment(client: GraphClient, id: string, refund: { amount: string; currency: string; reason?: RefundReason }): Promise<{ success: boolean }> {
   const r = await client.post<{ success?: boolean }>(`${encodeURIComponent(id)}/refunds`, {
     params: { amount: refund.amount, currency: refund.currency, reason: refund.reason },
-    operation: 'payment',
+    operation: 'refund',
     tokenKind: 'app',
   });
   return expectSuccess(r, 'refund');
@@ -44,7 +44,7 @@ export async function refundPayment(client: GraphClient, id: string, refund: { a
 
 /** POST /{payment-id}/dispute: settles a pending dispute. */
 export async function disputePayment(client: GraphClient, id: string, reason: DisputeReason): Promise<{ success: boolean }> {
-  const r = await client.post<{ success?: boolean }>(`${encodeURIComponent(id)}/dispute`, { params: { reason }, operation: 'payment', tokenKind: 'app' });
+  const r = await client.post<{ success?: boolean }>(`${encodeURIComponent(id)}/dispute`, { params: { reason }, operation: 'dispute', tokenKind: 'app' });
   return expectSuccess(r, 'dispute');
 }
 
@@ -147,7 +147,7 @@ export async function createProduct(client: GraphClient, appId: string, p: { pro
 
 function expectSuccess(r: { success?: boolean } | null, what: string): { success: boolean } {
   if (!r || r.success !== true) {
-    throw new NetworkError('graph_not_success', `Graph did not confirm the ${what} (no "success": true in the answer)`, { hint: 'run again with --verbose; check the object in the App Dashboard' });
+    throw new NetworkError('graph_not_success', `Graph did not confirm the ${what} (no "success": true in the answer)`, { hint: 'run again with --verbose to see the request and Graph\'s answer; check the object in the App Dashboard' });
   }
   return { success: true };
 }

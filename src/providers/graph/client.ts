@@ -25,6 +25,11 @@ export interface GraphClientOptions {
   authHeader?: 'OAuth' | 'Bearer';
   /** Called before each retry (for `--verbose`). */
   onRetry?: (info: { attempt: number; waitMs: number; reason: string }) => void;
+  /**
+   * Called after each attempt (for `--verbose`): the request line without secrets (the token travels
+   * in a header or the form body, never in the URL; form values of access_token are masked) and what came back.
+   */
+  onExchange?: (info: { method: string; url: string; form?: string; status?: number; body?: string; error?: string; latencyMs?: number }) => void;
   /** Injectable for tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -94,9 +99,13 @@ export class GraphClient {
     const wait = this.opts.sleep ?? sleep;
     for (let attempt = 0; ; attempt++) {
       let res: HttpResponse;
+      const shown = { method, url: url.toString(), form: body === undefined ? undefined : maskForm(body) };
       try {
         res = await httpRequest({ method, url, headers, body, timeoutMs: this.opts.timeoutMs ?? 10_000, signal: this.opts.signal, dispatcher: this.opts.dispatcher });
+        this.opts.onExchange?.({ ...shown, status: res.status, body: res.body.toString('utf8').slice(0, 2000), latencyMs: res.latencyMs });
       } catch (e) {
+        this.opts.onExchange?.({ ...shown, error: (e as Error).message });
+        if (e instanceof NetworkError && e.code === 'dns_failed' && url.hostname.endsWith('facebook.com')) throw offline(e, url);
         if (e instanceof NetworkError && e.code === 'connection_reset' && attempt < retries) {
           await this.pause(attempt, undefined, 'connection reset', wait);
           continue;
@@ -130,6 +139,21 @@ export class GraphClient {
     this.opts.onRetry?.({ attempt: attempt + 1, waitMs, reason });
     await wait(waitMs, this.opts.signal);
   }
+}
+
+/** A form body for --verbose: access_token and appsecret_proof values masked. */
+function maskForm(body: string): string {
+  const p = new URLSearchParams(body);
+  for (const k of ['access_token', 'appsecret_proof']) if (p.has(k)) p.set(k, '***');
+  return p.toString();
+}
+
+/** A DNS failure for graph.facebook.com: say the network is unreachable and how to work offline. */
+function offline(e: NetworkError, url: URL): NetworkError {
+  return new NetworkError('dns_failed', `cannot resolve ${url.hostname}: the network is unreachable (no DNS answer), so Graph cannot be reached`, {
+    hint: 'check the connection; to work offline, start the emulator (`fbpay mock graph --port 4000`) and pass --graph-url http://127.0.0.1:4000 (or set FB_GRAPH_URL)',
+    cause: e,
+  });
 }
 
 /** True for an app access token (`APP_ID|APP_SECRET` or `APP_ID|client-token`): it contains a `|`. */

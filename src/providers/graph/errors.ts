@@ -18,7 +18,7 @@ export const THROTTLING_CODES: ReadonlySet<number> = new Set([4, 17, 32, 613]);
 
 /** Hints that depend on what the caller was doing, on top of the explain table's generic fix. */
 export interface GraphCallContext {
-  /** e.g. "consume", "payment", "purchases" */
+  /** e.g. "consume", "payment" (GET), "refund", "dispute", "purchases" */
   operation?: string;
   /** "app" | "user" — which kind of token was sent. */
   tokenKind?: 'app' | 'user';
@@ -49,22 +49,28 @@ export function graphError(err: GraphErrorBody, httpStatus: number, call: GraphC
   const text = redact(String(err.message ?? 'no message').replace(/\s+/g, ' ').slice(0, 300), call.secrets ?? []);
   const message = `Graph error ${code ?? '?'}${sub}${err.type ? ` ${err.type}` : ''}: ${text} (HTTP ${httpStatus}${trace})`;
   return new NetworkError(code !== undefined ? `graph_${code}` : 'graph_error', message, {
-    hint: graphHint(code, call),
+    hint: graphHint(code, call, typeof err.error_subcode === 'number' ? err.error_subcode : undefined),
     details: {
       graph: { code: code ?? null, error_subcode: err.error_subcode ?? null, type: err.type ?? null, fbtrace_id: err.fbtrace_id ?? null, http_status: httpStatus },
     },
   });
 }
 
-function graphHint(code: number | undefined, call: GraphCallContext): string {
+function graphHint(code: number | undefined, call: GraphCallContext, subcode?: number): string {
   if (code === 100 && call.operation === 'consume' && call.tokenKind !== 'user') {
     return "consume needs the buyer's USER access token, not the app token; get it in the client with FB.getLoginStatus(r => r.authResponse.accessToken)";
   }
   if (code === 100 && (call.operation === 'consume' || call.operation === 'purchases')) {
     return 'check the purchase token (from the Pay Dialog response or `fbpay purchases`) and that the user token belongs to the buyer';
   }
+  if (code === 100 && (call.operation === 'payment' || call.operation === 'dispute') && subcode === 33) {
+    return 'no payment with that id is visible to this token: check the id (from the Pay Dialog response, a webhook entry id or a signed_request) and that the token is the APP token (APP_ID|APP_SECRET) of the app that sold it';
+  }
   if (code === 100 && call.operation === 'payment') {
-    return 'check the payment id, and that it is read with the APP token of the app that sold it (APP_ID|APP_SECRET); amounts must not exceed the refundable amount';
+    return 'check the payment id, and that it is read with the APP token of the app that sold it (APP_ID|APP_SECRET)';
+  }
+  if (code === 100 && call.operation === 'refund') {
+    return 'check the payment id, that the APP token of the app that sold it is used, and that amount and currency match the refundable amount (`fbpay payment get` shows it)';
   }
   if ((code === 2200 || code === 2201) && call.operation === 'subscriptions') {
     return 'Facebook could not verify the callback: it must answer GET ?hub.mode=subscribe&hub.challenge=N&hub.verify_token=T with 200 and exactly N (check --verify-token matches the receiver; try it with fbpay webhook challenge)';
@@ -75,5 +81,5 @@ function graphHint(code: number | undefined, call: GraphCallContext): string {
   if (code !== undefined && code >= 1_383_000 && code < 1_384_000) return `see \`fbpay explain ${code}\``;
   const entry = code !== undefined ? graphCodeEntry(code) : undefined;
   if (entry) return `${entry.fix} (fbpay explain ${code})`;
-  return 'see the Graph API error reference; run again with --verbose for the request';
+  return 'see the Graph API error reference; run again with --verbose to see the request and Graph\'s answer';
 }

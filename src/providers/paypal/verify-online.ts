@@ -120,6 +120,6 @@ function apiError(what: string, res: HttpResponse, secrets: string[], hint?: str
   }
   const debug = res.headers['paypal-debug-id'] ? ` (debug id ${res.headers['paypal-debug-id']})` : '';
   return new NetworkError('paypal_api_error', redact(`PayPal ${what} failed: HTTP ${res.status}${reason ? ` ${reason}` : ''}${debug}`, secrets), {
-    hint: hint ?? 'simulator deliveries cannot be verified online (they are signed with webhook id WEBHOOK_ID): use `fbpay paypal verify --webhook-id WEBHOOK_ID`',
+    hint: hint ?? 'simulator deliveries cannot be verified online (they are signed with webhook id WEBHOOK_ID): use `fbpay paypal verify --body body.json --headers headers.json --webhook-id WEBHOOK_ID`',
   });
 }

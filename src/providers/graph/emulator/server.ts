@@ -8,6 +8,10 @@ import { parseSubscriptionRequest, verifyCallback } from './subscriptions.js';
 import { GRAPH_TRIGGER_EVENTS, runGraphTrigger } from './trigger.js';
 
 /** The payment fields GET /{payment-id} knows (others 100 "nonexisting field", unless the object has them). */
+const DEFAULT_PAYMENT_FIELDS = [
+  'id', 'user', 'request_id', 'application', 'actions', 'refundable_amount', 'items', 'country', 'tax', 'tax_country', 'created_time',
+  'payout_foreign_exchange_rate', 'disputes', 'is_from_ad', 'is_from_page_post', 'test',
+] as const;
 const KNOWN_PAYMENT_FIELDS = new Set([
   'id', 'user', 'request_id', 'application', 'actions', 'items', 'country', 'created_time', 'tax', 'tax_country', 'disputes',
   'test', 'refundable_amount', 'payout_foreign_exchange_rate', 'fraud_status', 'is_from_ad', 'is_from_page_post',
@@ -474,8 +478,11 @@ function parseBody(body: Buffer, contentType: string, admin: boolean): Record<st
 /** `fields=id,actions{type,amount},refundable_amount`: top-level names honoured, sub-selections ignored. */
 function pickFields(p: Record<string, unknown>, fields: unknown): Record<string, unknown> {
   if (typeof fields !== 'string' || !fields.trim()) {
-    // Graph's default field set for a payment is small; fbpay asks for what it needs.
-    return { id: p.id, user: p.user, request_id: p.request_id, application: p.application, actions: p.actions, refundable_amount: p.refundable_amount, items: p.items, country: p.country, created_time: p.created_time, disputes: p.disputes, test: p.test };
+    // Graph's default field set for a payment (as real default answers show it): tax fields and
+    // payout_foreign_exchange_rate included; `disputes` only once the payment was disputed (undefined keys are not written).
+    const out: Record<string, unknown> = {};
+    for (const k of DEFAULT_PAYMENT_FIELDS) if (p[k] !== undefined) out[k] = p[k];
+    return out;
   }
   const names = splitTopLevel(fields);
   const out: Record<string, unknown> = { id: p.id };

@@ -204,19 +204,25 @@ export class EmulatorState {
     const now = this.now();
     const paymentId = digits(16);
     const purchaseToken = digits(16);
+    // Field shapes as Graph's payment reference documents them: amounts positive (the action's type
+    // says which way the money moved), created_time = the charge's time_created, a US buyer's payment
+    // `tax: not_taxed` (so no tax_country and no actions[].tax_amount), is_from_ad/is_from_page_post
+    // top-level, and no `disputes` key until a dispute is opened. See fixtures/README.md.
     const payment: Record<string, unknown> = {
       id: paymentId,
       user: { name: user.name, id: user.id },
       application: { name: 'fbpay emulator app', namespace: 'fbpay-emulator', id: this.appId },
       request_id: '',
-      actions: [{ type: 'charge', status: 'completed', currency: prod.price_currency_code, amount, time_created: graphTime(now), time_updated: graphTime(now), is_from_ad: false, is_from_page_post: false }],
+      actions: [{ type: 'charge', status: 'completed', currency: prod.price_currency_code, amount, time_created: graphTime(now), time_updated: graphTime(now) }],
       refundable_amount: { currency: prod.price_currency_code, amount },
       items: [{ type: 'IN_APP_PURCHASE', product: prod.product_id, quantity }],
       country: 'US',
+      tax: 'not_taxed',
       created_time: graphTime(now),
       payout_foreign_exchange_rate: 1,
+      is_from_ad: false,
+      is_from_page_post: false,
       test: 1,
-      disputes: [],
     };
     const signed = {
       algorithm: 'HMAC-SHA256',
@@ -285,7 +291,6 @@ export class EmulatorState {
     }
     const payment: Record<string, unknown> = { ...(value as Record<string, unknown>), id: parsed.id };
     if (!payment.actions) payment.actions = [];
-    if (!payment.disputes) payment.disputes = [];
     if (!payment.refundable_amount) payment.refundable_amount = computeRefundable(parsed);
     this.payments.set(parsed.id, payment);
     return parsed.id;
@@ -357,7 +362,13 @@ export class EmulatorState {
     const currency = input.currency !== undefined ? String(input.currency) : String(charge?.currency ?? refundable.currency);
     if (!/^\d+(\.\d+)?$/.test(amount)) throw new GraphFault(400, 100, `action amount must be a decimal number, got "${amount.slice(0, 40)}"`, 'GraphMethodException');
     const now = graphTime(this.now());
-    actions.push({ type, status, currency, amount, time_created: now, time_updated: now });
+    const action: Record<string, unknown> = { type, status, currency, amount, time_created: now, time_updated: now };
+    // tax_amount only when Facebook remitted tax (omitted for not_taxed and already_paid): the charge's rate, applied to this amount.
+    const chargeTax = charge?.tax_amount !== undefined ? String(charge.tax_amount) : undefined;
+    if (typeof p.tax === 'string' && p.tax.startsWith('tax_remitted') && chargeTax !== undefined && /^\d+(\.\d+)?$/.test(chargeTax) && Number(charge?.amount) > 0) {
+      action.tax_amount = (Math.round((Number(chargeTax) / Number(charge!.amount)) * Number(amount) * 100) / 100).toFixed(2);
+    }
+    actions.push(action);
     p.actions = actions;
     if (status === 'completed') {
       if (type === 'refund' || type === 'chargeback') p.refundable_amount = { currency: refundable.currency, amount: subtractAmounts(String(refundable.amount), amount) };

@@ -365,7 +365,7 @@ export class PaypalEmulatorProvider implements EmulatorProvider {
   }
 
   private subscription(p: Record<string, string>, event: string): Subscription {
-    if (!p.subscription) throw new UsageError('missing_param', `${event} needs subscription=I-…`, { hint: `fbpay trigger ${event} subscription=I-… (paypal-subscription-create prints one)` });
+    if (!p.subscription) throw new UsageError('missing_param', `${event} needs subscription=I-…`, { hint: `paypal-subscription-create prints the id; then: fbpay trigger ${event} subscription="$SUBSCRIPTION_ID"` });
     return this.state.subscriptions.get(p.subscription) ?? notFound('subscription', p.subscription);
   }
 
@@ -376,7 +376,7 @@ export class PaypalEmulatorProvider implements EmulatorProvider {
       const s = this.state.subscriptions.get(p.subscription) ?? notFound('subscription', p.subscription);
       return this.state.lastSale(s) ?? notFound('sale of subscription', s.id);
     }
-    throw new UsageError('missing_param', `${event} needs sale=<id> or subscription=I-…`, { hint: `fbpay trigger ${event} subscription=I-…` });
+    throw new UsageError('missing_param', `${event} needs sale=<id> or subscription=I-…`, { hint: `fbpay trigger ${event} subscription="$SUBSCRIPTION_ID", or with sale="$SALE_ID" instead` });
   }
 }
 

@@ -6,8 +6,8 @@ import { describeReply, expectWithinBudget, fixtureRenderer } from './common.js'
 import type { Battery, BatteryOptions, Check, CheckDeps, CheckResult } from './types.js';
 
 const DELIVERY = 'midas-delivery';
-/** An unknown parameter a future Midas version might add; `-` and `.` are what the callback encoding changes. */
-const EXTRA_PARAM = 'fbpay_check_extra=unknown-param.v1';
+/** An unknown parameter a future Midas version might add; `-` and `.` are what the callback encoding changes. The leading "+" says it is new on purpose (--set refuses a path the fixture lacks otherwise). */
+const EXTRA_PARAM = '+fbpay_check_extra=unknown-param.v1';
 
 /** The reply's ret, or undefined when it has none. */
 function retOf(res: HttpResponse): number | undefined {
