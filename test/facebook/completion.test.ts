@@ -4,9 +4,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { skipWithout, toolRuns } from '../helpers/tools.js';
 import { COMMANDS } from '../../src/commands/registry.js';
 
-const has = (bin: string) => spawnSync(bin, ['--version'], { encoding: 'utf8' }).status === 0;
+const has = (bin: string) => toolRuns(bin);
+const NO_ZSH = skipWithout('zsh', has('zsh'), 'apt-get install zsh');
+const NO_FISH = skipWithout('fish', has('fish'), 'apt-get install fish');
 const dir = mkdtempSync(join(tmpdir(), 'fbpay-completion-'));
 
 async function script(shell: string): Promise<string> {
@@ -56,7 +59,7 @@ describe('fbpay completion', () => {
     expect(complete(['fbpay', 'decode', '--secret', ''])).toEqual([]);
   });
 
-  it.skipIf(!has('zsh'))('zsh: the script parses and its tables answer', async () => {
+  it.skipIf(NO_ZSH)('zsh: the script parses and its tables answer', async () => {
     const file = join(dir, '_fbpay');
     writeFileSync(file, await script('zsh'));
     expect(spawnSync('zsh', ['-n', file], { encoding: 'utf8' }).status).toBe(0);
@@ -68,7 +71,7 @@ describe('fbpay completion', () => {
     expect(r.stdout).toMatch(/^flag$/m);
   });
 
-  it.skipIf(!has('fish'))('fish: completes commands, sub-commands, options and option values', async () => {
+  it.skipIf(NO_FISH)('fish: completes commands, sub-commands, options and option values', async () => {
     const file = join(dir, 'fbpay.fish');
     writeFileSync(file, await script('fish'));
     expect(spawnSync('fish', ['--no-execute', file], { encoding: 'utf8' }).status).toBe(0);

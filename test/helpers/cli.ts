@@ -78,7 +78,7 @@ export function startBin(argv: string[], opts: { env?: Record<string, string | u
       return stderr;
     },
     /** Resolves with the first match of `re` on stdout+stderr (e.g. the URL a server prints). */
-    waitFor(re: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+    waitFor(re: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
       return new Promise((resolve, reject) => {
         const check = () => {
           const m = (stdout + stderr).match(re);
