@@ -2,7 +2,10 @@ import { Command } from 'commander';
 import * as z from 'zod/mini';
 import type { Ctx } from '../../ui/context.js';
 import { maskSecret } from '../../core/mask.js';
+import { UsageError } from '../../core/errors.js';
 import { intOption, parseOptions } from '../options.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 export const mockGraphOptionsSchema = z.object({
   port: z.number(),
@@ -10,7 +13,7 @@ export const mockGraphOptionsSchema = z.object({
   appId: z.optional(z.string()),
   appSecret: z.optional(z.string()),
   secret: z.optional(z.string()),
-  seed: z.optional(z.string()),
+  seed: z.optional(z.array(z.string())),
   webhookUrl: z.optional(z.string()),
   allowRemote: z.optional(z.boolean()),
 });
@@ -26,7 +29,7 @@ export function mockGraphCommand(ctx: Ctx): Command {
     .option('--app-id <id>', `app id (FB_APP_ID; default ${DEFAULT_APP_ID})`)
     .option('--app-secret <secret>', `app secret (FB_APP_SECRET; default "${DEFAULT_APP_SECRET}")`)
     .option('--secret <secret>', 'same as --app-secret')
-    .option('--seed <fixtures>', 'a fixture file or folder: every fixture with a "payment" is loaded at start')
+    .option('--seed <fixtures>', 'payments to load at start: a built-in fixture name (fb-payment-refund, fb-dispute-lifecycle), the built-in folder (fixtures/facebook), or your own fixture file or folder; prints the ids (repeatable)', collect, [] as string[])
     .option('--webhook-url <url>', 'send a signed payments webhook here on every payment change')
     .option('--allow-remote', 'allow non-loopback webhook and subscription callback URLs')
     .addHelpText(
@@ -41,6 +44,7 @@ Admin routes (JSON): POST /_fbpay/users, /_fbpay/purchases, /_fbpay/payments,
 Examples:
   $ fbpay mock graph --port 4000
   $ fbpay mock graph --port 4000 --webhook-url http://127.0.0.1:3000/webhook --seed fixtures/facebook
+  $ fbpay mock graph --seed fb-payment-refund --seed fb-dispute-lifecycle
   $ curl -s -X POST http://127.0.0.1:4000/_fbpay/users -d '{}'
   $ fbpay payment get <id> --graph-url http://127.0.0.1:4000 --app-id ${DEFAULT_APP_ID} --secret ${DEFAULT_APP_SECRET}`,
     )
@@ -53,19 +57,31 @@ Examples:
         assertTargetAllowed(o.webhookUrl, Boolean(o.allowRemote));
       }
       const { startGraphEmulator } = await import('../../providers/graph/emulator/index.js');
+      // Resolved before the server starts, so a bad --seed is exit 2 with nothing listening.
+      const { seedPayments } = await import('../../providers/graph/emulator/seed-fixtures.js');
+      const seeds = (o.seed ?? []).flatMap((value) => seedPayments(value, { cwd: ctx.io.cwd }));
       const emu = await startGraphEmulator({
         port: o.port,
         host: o.host,
         appId,
         appSecret,
         webhookUrl: o.webhookUrl,
-        seedDir: o.seed,
         allowRemote: o.allowRemote,
         log: ctx.opts.verbose ? (line) => ctx.verbose(line) : undefined,
       });
-      if (ctx.opts.json) ctx.ndjson({ type: 'listening', url: emu.url, app_id: appId, payments: emu.state.payments.size });
+      // A scenario seeds one payment several times (its steps in order): each id is listed once, last state wins.
+      const seeded = new Map<string, string>();
+      try {
+        for (const s of seeds) seeded.set(emu.state.seedPayment(s.payment), s.fixture);
+      } catch (e) {
+        await emu.close();
+        throw new UsageError('bad_seed', `--seed: a payment could not be loaded: ${(e as Error).message}`, { hint: 'compare with a built-in fixture: fbpay fixtures show fb-payment-charge' });
+      }
+      const seededList = [...seeded].map(([id, fixture]) => ({ id, fixture }));
+      if (ctx.opts.json) ctx.ndjson({ type: 'listening', url: emu.url, app_id: appId, payments: emu.state.payments.size, seeded: seededList });
       else {
         ctx.out(`Graph emulator listening on ${emu.url}`);
+        for (const { id, fixture } of seededList) ctx.out(`seeded payment ${id}  (${fixture})`);
         ctx.info(`app id ${appId} · app token ${appId}|${maskSecret(appSecret)} · ${emu.state.payments.size} seeded payment(s)`);
         ctx.info(ctx.chalk.dim(`try: fbpay payment get <id> --graph-url ${emu.url} --app-id ${appId} --secret …   (Ctrl-C stops)`));
       }
