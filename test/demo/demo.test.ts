@@ -77,7 +77,7 @@ describe('fbpay demo (the binary, offline)', () => {
     const code = await p.stop('SIGINT');
     expect(code).toBe(130);
     for (const u of urls) expect(await listening(u), u).toBe(false);
-  }, 30_000);
+  }, 120_000);
 });
 
 describe('runDemo (in-process)', () => {

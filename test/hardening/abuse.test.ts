@@ -90,7 +90,7 @@ describe('abuse: webhook listen', () => {
     // 1 + 1000 + 1 valid, at least; no valid delivery counted as "not verified" beyond the ones we sent unsigned/wrong.
     expect(sum!.verified).toBeGreaterThanOrEqual(1002);
     expect(p.stdout + p.stderr).not.toMatch(/\n\s+at /);
-  }, 90_000);
+  }, 300_000);
 });
 
 describe('abuse: webhook listen --provider midas (replies are HTTP 200 with a ret code)', () => {
@@ -113,7 +113,7 @@ describe('abuse: webhook listen --provider midas (replies are HTTP 200 with a re
     const sum = listenSummary(p.stdout + p.stderr);
     expect(sum?.verified).toBe(0);
     expect((sum?.deliveries ?? 0) + (sum?.rejected ?? 0)).toBe(n);
-  }, 30_000);
+  }, 120_000);
 });
 
 describe('abuse: mock graph', () => {
@@ -163,5 +163,5 @@ describe('abuse: mock graph', () => {
     // Ctrl-C stops the emulator with exit 130, like every interrupted command.
     expect(await p.stop('SIGINT')).toBe(130);
     expect(p.stdout + p.stderr).not.toMatch(/\n\s+at /);
-  }, 90_000);
+  }, 300_000);
 });

@@ -77,7 +77,7 @@ describe('Ctrl-C stops long commands: exit 130 and a summary', () => {
     expect(Number(m![1])).toBeLessThan(100_000);
     expect(out).toMatch(new RegExp(`sent ${m![1]} `));
     noStack(p);
-  }, 60_000);
+  }, 120_000);
 
   it('webhook replay against a server that never answers: exit 130 before its own --timeout', async () => {
     const slow = await slowServer(120_000);
@@ -88,7 +88,7 @@ describe('Ctrl-C stops long commands: exit 130 and a summary', () => {
     expect(code, p.stdout + p.stderr).toBe(130);
     expect(lifeMs).toBeLessThan(30_000);
     noStack(p);
-  }, 60_000);
+  }, 120_000);
 
   it('webhook listen: exit 130 with "stopped: N deliveries (V verified, …)"', async () => {
     const { p, url } = await startListen(SECRET);
@@ -101,7 +101,7 @@ describe('Ctrl-C stops long commands: exit 130 and a summary', () => {
     expect(code).toBe(130);
     expect(p.stdout + p.stderr).toMatch(/stopped: 3 deliveries \(2 verified, 1 not\)/);
     noStack(p);
-  }, 60_000);
+  }, 120_000);
 
   it('webhook listen with a client mid-request (stalled keep-alive) stops before that request could time out', async () => {
     const startedAt = performance.now();
@@ -117,7 +117,7 @@ describe('Ctrl-C stops long commands: exit 130 and a summary', () => {
     expect(code).toBe(130);
     // The half-sent request would hold a graceful close until listen's 30 s request timeout.
     expect(lifeMs).toBeLessThan(30_000);
-  }, 60_000);
+  }, 120_000);
 
   it('mock graph: exit 130 like every interrupted command, with "stopped (N Graph request(s), …)"', async () => {
     const { p, url } = await startGraph();
@@ -127,7 +127,7 @@ describe('Ctrl-C stops long commands: exit 130 and a summary', () => {
     expect(code).toBe(130);
     expect(p.stdout + p.stderr).toMatch(/stopped \(\d+ Graph request\(s\)/);
     noStack(p);
-  }, 60_000);
+  }, 120_000);
 
   it('webhook check against an endpoint that stops answering: exit 130 with what ran so far, before its --timeout', async () => {
     const slow = await slowServer(120_000, 1); // the first request is answered, the next ones hang
@@ -141,7 +141,7 @@ describe('Ctrl-C stops long commands: exit 130 and a summary', () => {
     // What ran before the signal: "interrupted after N of M check(s): P passed, F failed (…)".
     expect(p.stdout + p.stderr).toMatch(/interrupted after [1-9]\d* of \d+ check\(s\): \d+ passed, \d+ failed \(/);
     noStack(p);
-  }, 60_000);
+  }, 120_000);
 
   it('payment get against a Graph that never answers: exit 130 before its own --timeout', async () => {
     const silent = await slowServer(120_000);
@@ -152,7 +152,7 @@ describe('Ctrl-C stops long commands: exit 130 and a summary', () => {
     expect(code, p.stderr).toBe(130);
     expect(lifeMs).toBeLessThan(30_000);
     noStack(p);
-  }, 60_000);
+  }, 120_000);
 
   it('decode --batch waiting on an open stdin: exit 130 with the count so far', async () => {
     const { signSignedRequest } = await import('../../src/core/facebook/signed-request.js');
@@ -165,7 +165,7 @@ describe('Ctrl-C stops long commands: exit 130 and a summary', () => {
     expect(code, p.stdout + p.stderr).toBe(130);
     expect(p.stdout.trim().split('\n').length, p.stdout).toBe(3);
     noStack(p);
-  }, 60_000);
+  }, 120_000);
 
   it('demo: exit 130, and the servers it started are gone', async () => {
     const p = start(['demo']);
@@ -178,5 +178,5 @@ describe('Ctrl-C stops long commands: exit 130 and a summary', () => {
     expect(p.stdout + p.stderr).toMatch(/interrupted after \d+ of \d+ section\(s\) \(\d+ ok\)/);
     noStack(p);
     for (const u of new Set(urls)) await expect(send(u, { method: 'GET', timeoutMs: 1000 })).rejects.toThrow();
-  }, 60_000);
+  }, 120_000);
 });

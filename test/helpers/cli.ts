@@ -50,7 +50,7 @@ export function runBin(
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`fbpay ${argv.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, opts.timeoutMs ?? 20_000);
+    }, opts.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (code, sig) => {
       clearTimeout(timer);

@@ -215,7 +215,7 @@ describe('npm pack', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', consumer], { cwd: consumer, encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   it('publint finds no errors in the installed package', () => {
     const pkgDir = join(consumer, 'node_modules', 'fbpay');
