@@ -37,7 +37,11 @@ async function slowServer(delayMs: number, answerFirst = 0) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`, hits: () => hits, server };
 }
 
-/** Starts the binary and notes when, so a test can tell the process ended before its own timeout. */
+/**
+ * Starts the binary and notes when, so a test can tell the process ended before its own timeout: a
+ * process that waited for a --timeout of T ms lives longer than T. T is 60 s, far above what a busy
+ * machine adds to start-up, so the bound holds under load and still fails a command that ignores Ctrl-C.
+ */
 function start(argv: string[]) {
   const startedAt = performance.now();
   const p = startBin(argv);
@@ -81,12 +85,12 @@ describe('Ctrl-C stops long commands: exit 130 and a summary', () => {
 
   it('webhook replay against a server that never answers: exit 130 before its own --timeout', async () => {
     const slow = await slowServer(120_000);
-    const p = start(['webhook', 'replay', 'fb-payment-charge', '--to', slow.url, '--secret', SECRET, '--count', '10', '--timeout', '30000']);
+    const p = start(['webhook', 'replay', 'fb-payment-charge', '--to', slow.url, '--secret', SECRET, '--count', '10', '--timeout', '60000']);
     for (let i = 0; i < 400 && slow.hits() === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(slow.hits()).toBeGreaterThan(0); // a delivery is waiting on the server
     const { code, lifeMs } = await interrupt(p);
     expect(code, p.stdout + p.stderr).toBe(130);
-    expect(lifeMs).toBeLessThan(30_000);
+    expect(lifeMs).toBeLessThan(60_000);
     noStack(p);
   }, 120_000);
 
@@ -131,13 +135,13 @@ describe('Ctrl-C stops long commands: exit 130 and a summary', () => {
 
   it('webhook check against an endpoint that stops answering: exit 130 with what ran so far, before its --timeout', async () => {
     const slow = await slowServer(120_000, 1); // the first request is answered, the next ones hang
-    const p = start(['webhook', 'check', '--to', slow.url, '--secret', SECRET, '--timeout', '10000', '--budget-ms', '5000']);
+    const p = start(['webhook', 'check', '--to', slow.url, '--secret', SECRET, '--timeout', '60000', '--budget-ms', '5000']);
     for (let i = 0; i < 600 && slow.hits() < 2; i++) await new Promise((r) => setTimeout(r, 50));
     expect(slow.hits()).toBeGreaterThanOrEqual(2); // the first check has its answer, the second waits
     const { code, lifeMs } = await interrupt(p);
     expect(code, p.stdout + p.stderr).toBe(130);
-    // Waiting out the hanging request would keep it alive past its 10 s per-request --timeout.
-    expect(lifeMs).toBeLessThan(10_000);
+    // Waiting out the hanging request would keep it alive past its 60 s per-request --timeout.
+    expect(lifeMs).toBeLessThan(60_000);
     // What ran before the signal: "interrupted after N of M check(s): P passed, F failed (…)".
     expect(p.stdout + p.stderr).toMatch(/interrupted after [1-9]\d* of \d+ check\(s\): \d+ passed, \d+ failed \(/);
     noStack(p);
@@ -145,12 +149,12 @@ describe('Ctrl-C stops long commands: exit 130 and a summary', () => {
 
   it('payment get against a Graph that never answers: exit 130 before its own --timeout', async () => {
     const silent = await slowServer(120_000);
-    const p = start(['payment', 'get', '1234567890', '--graph-url', new URL(silent.url).origin, '--app-id', '1', '--secret', 'interrupt-secret-1', '--timeout', '30000']);
+    const p = start(['payment', 'get', '1234567890', '--graph-url', new URL(silent.url).origin, '--app-id', '1', '--secret', 'interrupt-secret-1', '--timeout', '60000']);
     for (let i = 0; i < 400 && silent.hits() === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(silent.hits()).toBe(1);
     const { code, lifeMs } = await interrupt(p);
     expect(code, p.stderr).toBe(130);
-    expect(lifeMs).toBeLessThan(30_000);
+    expect(lifeMs).toBeLessThan(60_000);
     noStack(p);
   }, 120_000);
 

@@ -314,17 +314,18 @@ function mapPorts(c: Ctx, text: string, server: boolean): string {
   });
 }
 
-function sh(c: Ctx, line: string, opts: { background?: boolean } = {}): Promise<Run> & { child?: ChildProcess } {
+type Running = Promise<Run> & { child: ChildProcess; out: () => string };
+
+/** Runs one line with bash in the scratch dir; the promise also exposes the child and its output so far. */
+function sh(c: Ctx, line: string): Running {
   const child = spawn('bash', ['-c', line], { cwd: c.dir, env: { ...c.env, ...c.vars }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))) as Promise<Run> & { child?: ChildProcess; out?: () => string };
-  done.child = child;
-  if (opts.background) (done as unknown as { out: () => string }).out = () => stdout + stderr;
-  return done;
+  const done = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return Object.assign(done, { child, out: () => stdout + stderr });
 }
 
 beforeAll(async () => {
@@ -403,7 +404,7 @@ describe('README examples', () => {
         for (const [from, to] of Object.entries(e.subst?.(ctx) ?? {})) text = text.split(from).join(to);
         let r: Run;
         if (e.server) {
-          const run = sh(ctx, text, { background: true }) as Promise<Run> & { child: ChildProcess; out: () => string };
+          const run = sh(ctx, text);
           let m: RegExpMatchArray | null = null;
           for (let i = 0; i < 600 && !m && run.child.exitCode === null; i++) {
             await new Promise((res) => setTimeout(res, 50));
