@@ -16,8 +16,19 @@ interface NodeSpec {
   argChoices: string[];
 }
 
+/**
+ * Value slots commander cannot list (they also take file paths, so they have no `.choices()`), completed
+ * with the built-in fixture names: positional arguments by command path, options by "path|--flag".
+ */
+export const FIXTURE_SLOTS = { args: ['fixtures show', 'webhook replay'], options: ['mock graph|--seed'] } as const;
+
+/** Extra completions for the slots above: the names to offer. */
+export interface DynamicChoices {
+  fixtures: string[];
+}
+
 /** Walks the real commander tree (every command group loaded), so completion never drifts from the CLI. */
-export function describeTree(program: Command): NodeSpec[] {
+export function describeTree(program: Command, dynamic: DynamicChoices = { fixtures: [] }): NodeSpec[] {
   const out: NodeSpec[] = [];
   const walk = (cmd: Command, path: string) => {
     const visible = cmd.commands.filter((c) => !(c as Command & { _hidden?: boolean })._hidden);
@@ -30,9 +41,9 @@ export function describeTree(program: Command): NodeSpec[] {
           flags: [o.long, o.short].filter((f): f is string => Boolean(f)),
           description: o.description,
           takesValue: Boolean(o.required || o.optional),
-          choices: o.argChoices,
+          choices: o.argChoices ?? ((FIXTURE_SLOTS.options as readonly string[]).includes(`${path}|${o.long}`) && dynamic.fixtures.length ? dynamic.fixtures : undefined),
         })),
-      argChoices: cmd.registeredArguments.flatMap((a) => a.argChoices ?? []),
+      argChoices: [...cmd.registeredArguments.flatMap((a) => a.argChoices ?? []), ...((FIXTURE_SLOTS.args as readonly string[]).includes(path) ? dynamic.fixtures : [])],
     });
     for (const c of visible) walk(c, path ? `${path} ${c.name()}` : c.name());
   };
@@ -179,11 +190,12 @@ function fish(tree: NodeSpec[]): string {
   const cond = (p: string) => `-n ${sq(`__fbpay_at ${sq(p)}`)}`;
   const valued = tree.flatMap((n) => (n === root ? [] : n.options).filter((o) => o.takesValue).flatMap((o) => o.flags.map((f) => sq(n.path + '|' + f))));
   const globalValued = root.options.filter((o) => o.takesValue).flatMap((o) => o.flags.map((f) => sq('*|' + f)));
-  const optLine = (o: NodeSpec['options'][number], condition: string) => {
+  const optLine = (o: NodeSpec['options'][number], condition: string, path: string) => {
     const parts = ['complete -c fbpay'];
     if (condition) parts.push(condition);
     for (const f of o.flags) parts.push(f.startsWith('--') ? `-l ${f.slice(2)}` : `-s ${f.slice(1)}`);
-    if (o.choices?.length) parts.push(`-x -a ${sq(o.choices.join(' '))}`);
+    // A fixture slot takes a file path too: offer the names without turning file completion off.
+    if (o.choices?.length) parts.push(`${(FIXTURE_SLOTS.options as readonly string[]).includes(`${path}|${o.flags[0]}`) ? '-r' : '-x'} -a ${sq(o.choices.join(' '))}`);
     else if (o.takesValue) parts.push('-r');
     parts.push(`-d ${sq(oneLine(o.description))}`);
     return parts.join(' ');
@@ -236,15 +248,16 @@ function fish(tree: NodeSpec[]): string {
   ];
   for (const n of tree) {
     for (const s of n.subs) out.push(`complete -c fbpay ${cond(n.path)} -f -a ${sq(s.name)} -d ${sq(oneLine(s.description))}`);
-    if (n.argChoices.length) out.push(`complete -c fbpay ${cond(n.path)} -f -a ${sq(n.argChoices.join(' '))}`);
-    for (const o of n.options) out.push(optLine(o, n === root ? '' : cond(n.path)));
+    const files = (FIXTURE_SLOTS.args as readonly string[]).includes(n.path);
+    if (n.argChoices.length) out.push(`complete -c fbpay ${cond(n.path)} ${files ? '' : '-f '}-a ${sq(n.argChoices.join(' '))}`);
+    for (const o of n.options) out.push(optLine(o, n === root ? '' : cond(n.path), n.path));
   }
   return out.join('\n') + '\n';
 }
 
 /** The completion script for `shell`, generated from `program` (which must have every command loaded). */
-export function completionScript(shell: Shell, program: Command): string {
-  const tree = describeTree(program);
+export function completionScript(shell: Shell, program: Command, dynamic?: DynamicChoices): string {
+  const tree = describeTree(program, dynamic);
   return shell === 'bash' ? bash(tree) : shell === 'zsh' ? zsh(tree) : fish(tree);
 }
 
@@ -255,6 +268,9 @@ export default function completionCommand(ctx: Ctx): Command {
     .addHelpText(
       'after',
       `
+Completes commands, options, presets (sign --preset) and built-in fixture names (fixtures show,
+webhook replay, mock graph --seed).
+
 Examples:
   $ source <(fbpay completion bash)
   $ fbpay completion zsh > "\${fpath[1]}/_fbpay"
@@ -264,7 +280,9 @@ Examples:
       parseOptions(completionOptionsSchema, options);
       const { buildProgram } = await import('../cli.js');
       const program = await buildProgram(ctx);
-      const script = completionScript(shell, program);
+      const { FixtureLibrary } = await import('../providers/fixtures.js');
+      const fixtures = new FixtureLibrary().list().map((f) => f.fixture.name);
+      const script = completionScript(shell, program, { fixtures });
       if (ctx.opts.json) ctx.json({ shell, script });
       else ctx.io.stdout.write(script);
     });

@@ -207,11 +207,21 @@ describe('payments updates', () => {
     }
   });
 
-  it('answers within the 2 s budget', async () => {
-    const id = await seedPayment([{ type: 'charge', status: 'completed' }]);
-    const t = performance.now();
-    expect((await deliver(update(id))).status).toBe(200);
-    expect(performance.now() - t).toBeLessThan(2000);
+  it('keeps the 2 s budget by its own Graph timeout: a Graph that never answers gets a 503, not a hang', async () => {
+    // The mechanism, not the machine's speed: GRAPH_TIMEOUT_MS (1.5 s) ends the lookup; the reply says why.
+    const silent: Server = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const slow = await startReceiver({ appId: APP_ID, appSecret: SECRET, graphUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` });
+    try {
+      const body = update('1234567891');
+      const res = await fetch(`${slow.url}/webhook`, { method: 'POST', body, headers: hubSignatureHeaders(body, SECRET) });
+      expect(res.status).toBe(503);
+      expect(JSON.stringify(await res.json())).toMatch(/no answer within 1500 ms/);
+    } finally {
+      await slow.close();
+      silent.closeAllConnections();
+      await new Promise((r) => silent.close(r));
+    }
   });
 });
 

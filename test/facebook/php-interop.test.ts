@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { PHP, startPhp } from '../helpers/php.js';
+import { NO_PHP, startPhp } from '../helpers/php.js';
 import { runBin, runCli } from '../helpers/cli.js';
 import { PRESET_NAMES } from '../../src/core/facebook/presets.js';
 
 const DIR = fileURLToPath(new URL('./php/', import.meta.url));
 const SECRET = 'd25da68caa30b617e2b4e3990cb91e4e';
 
-describe.skipIf(!PHP)('PHP interoperability (hash_hmac, like the published PHP samples)', () => {
+describe.skipIf(NO_PHP)('PHP interoperability (hash_hmac, like the published PHP samples)', () => {
   let php: Awaited<ReturnType<typeof startPhp>>;
   beforeAll(async () => {
     php = await startPhp(DIR, 'router.php', { APP_SECRET: SECRET });

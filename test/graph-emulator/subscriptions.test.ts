@@ -173,7 +173,7 @@ describe('mock graph --webhook-url (the real binary)', () => {
     const loud = startBin(['mock', 'graph', '--port', '0', '--verbose', '--app-id', APP_ID, '--app-secret', SECRET, '--webhook-url', rx.url, '--verify-token', TOKEN, '--seed', 'fixtures/facebook/fb-payment-charge.json']);
     cleanups.push(() => loud.stop());
     const url = (await loud.waitFor(/listening on (http:\/\/\S+)/))[1];
-    await loud.waitFor(/seeded payment ids: \d+/);
+    await loud.waitFor(/seeded payment \d+/);
     expect((await runCli(['trigger', 'fb-charge', '--emulator', url])).code).toBe(0);
     await loud.waitFor(/POST \/_fbpay\/trigger\/fb-charge 200/);
     await loud.waitFor(/✓ webhook payments\.actions → \S+ 200 attempt 2/);

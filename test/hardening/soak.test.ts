@@ -101,7 +101,6 @@ describe('soak', () => {
 
     expect(failures.slice(0, 20), `${failures.length} failures`).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(Math.floor(SECONDS * RATE * 0.95));
-    expect(soakMs).toBeLessThan(SECONDS * 1000 + 5000);
     expect(listen.p.child.exitCode).toBeNull();
     expect(graph.p.child.exitCode).toBeNull();
 

@@ -50,7 +50,7 @@ export function runBin(
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`fbpay ${argv.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, opts.timeoutMs ?? 20_000);
+    }, opts.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (code, sig) => {
       clearTimeout(timer);
@@ -78,7 +78,7 @@ export function startBin(argv: string[], opts: { env?: Record<string, string | u
       return stderr;
     },
     /** Resolves with the first match of `re` on stdout+stderr (e.g. the URL a server prints). */
-    waitFor(re: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+    waitFor(re: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
       return new Promise((resolve, reject) => {
         const check = () => {
           const m = (stdout + stderr).match(re);

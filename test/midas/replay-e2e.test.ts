@@ -3,13 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIDAS_OK_REPLY } from '../../src/core/midas/reply.js';
 import { runBin, startBin } from '../helpers/cli.js';
-import { PHP, startPhp } from '../helpers/php.js';
+import { NO_PHP, startPhp } from '../helpers/php.js';
 
 // End to end through bin/fbpay.js (run `npm run build:fast` first): `webhook replay` and
 // `webhook listen` with the midas adapter, against the independent PHP receiver and node receivers.
 const APPKEY = 'e2e0midas0appkey0000000000000042';
 
-describe.skipIf(!PHP)('webhook replay --provider midas → PHP receiver', () => {
+describe.skipIf(NO_PHP)('webhook replay --provider midas → PHP receiver', () => {
   let php: Awaited<ReturnType<typeof startPhp>>;
   beforeAll(async () => {
     php = await startPhp(fileURLToPath(new URL('./php/', import.meta.url)), 'router.php', { MIDAS_APPKEY: APPKEY });

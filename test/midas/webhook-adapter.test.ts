@@ -9,7 +9,7 @@ import { createReceiver, createReplayAdapter } from '../../src/providers/midas/w
 import { FixtureLibrary } from '../../src/providers/fixtures.js';
 import type { ExpectSpec, IncomingDelivery, OutgoingDelivery } from '../../src/providers/webhook/adapter.js';
 import { httpRequest } from '../../src/transport/http.js';
-import { PHP, startPhp } from '../helpers/php.js';
+import { NO_PHP, startPhp } from '../helpers/php.js';
 
 const APPKEY = '12345f9a47df4d1eaeb3bad9a7e54321';
 const OK2XX: ExpectSpec = { kind: 'class', cls: 2 };
@@ -145,7 +145,7 @@ describe('judge() against real loopback receivers', () => {
   });
 });
 
-describe.skipIf(!PHP)('independent PHP receiver (test/midas/php/router.php)', () => {
+describe.skipIf(NO_PHP)('independent PHP receiver (test/midas/php/router.php)', () => {
   let php: Awaited<ReturnType<typeof startPhp>>;
   beforeAll(async () => {
     php = await startPhp(fileURLToPath(new URL('./php/', import.meta.url)), 'router.php', { MIDAS_APPKEY: APPKEY });

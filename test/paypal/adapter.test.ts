@@ -8,7 +8,7 @@ import { loadReplayAdapter } from '../../src/providers/webhook/providers.js';
 import type { IncomingDelivery, OutgoingDelivery, ReceiveResult, ReplayAdapter } from '../../src/providers/webhook/adapter.js';
 import { httpRequest } from '../../src/transport/http.js';
 import { paypalCrc32 } from '../../src/core/paypal/signed-string.js';
-import { PHP, startPhp } from '../helpers/php.js';
+import { NO_PHP, startPhp } from '../helpers/php.js';
 import { testPair } from './helpers.js';
 
 const lib = new FixtureLibrary();
@@ -178,7 +178,7 @@ describe('PayPal replay adapter → fbpay receiver', () => {
   });
 });
 
-describe.skipIf(!PHP)('PayPal deliveries checked by an independent PHP receiver (openssl_verify, sprintf %u crc32)', () => {
+describe.skipIf(NO_PHP)('PayPal deliveries checked by an independent PHP receiver (openssl_verify, sprintf %u crc32)', () => {
   const phpDir = fileURLToPath(new URL('./php/', import.meta.url));
   let php: Awaited<ReturnType<typeof startPhp>>;
   let adapter: ReplayAdapter;

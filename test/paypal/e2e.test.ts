@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin, startBin } from '../helpers/cli.js';
-import { freePort, PHP, startPhp } from '../helpers/php.js';
+import { freePort, NO_PHP, startPhp } from '../helpers/php.js';
 import { bodyOf, DIGICERT_CA_PATH, sdk } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fbpay-paypal-e2e-'));
@@ -59,7 +59,7 @@ describe('paypal through the binary', () => {
   });
 });
 
-describe.skipIf(!PHP)('webhook replay of the PayPal lifecycle against the PHP receiver', () => {
+describe.skipIf(NO_PHP)('webhook replay of the PayPal lifecycle against the PHP receiver', () => {
   let php: Awaited<ReturnType<typeof startPhp>>;
   beforeAll(async () => {
     php = await startPhp(fileURLToPath(new URL('./php/', import.meta.url)), 'receiver.php', { PAYPAL_WEBHOOK_ID: 'WH-PHP-E2E' });

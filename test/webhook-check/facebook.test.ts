@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin, runCli } from '../helpers/cli.js';
-import { freePort, PHP, startPhp } from '../helpers/php.js';
-import { parseJunitFile, XML_PARSER } from './xml.js';
+import { freePort, NO_PHP, startPhp } from '../helpers/php.js';
+import { NO_XML_PARSER, parseJunitFile, XML_PARSER } from './xml.js';
+import { requireTool, skipWithout, toolRuns } from '../helpers/tools.js';
 import { facebookHandler, fixedHandler, startReceiver, type FacebookMode, type Running } from './receivers.js';
 
 const SECRET = 'check0test0app0secret0000000abcd';
@@ -254,9 +255,10 @@ describe('webhook check --provider facebook against node receivers', () => {
   });
 });
 
-const XMLLINT = spawnSync('xmllint', ['--version']).status === 0;
+const XMLLINT = toolRuns('xmllint');
+const NO_XMLLINT = skipWithout('xmllint', XMLLINT, 'apt-get install libxml2-utils');
 
-describe.skipIf(!XML_PARSER)(`webhook check --junit, read back by an independent XML parser (${XML_PARSER})`, () => {
+describe.skipIf(NO_XML_PARSER)(`webhook check --junit, read back by an independent XML parser (${XML_PARSER})`, () => {
   let careless: Running;
   let dir: string;
   beforeAll(async () => {
@@ -285,9 +287,17 @@ describe.skipIf(!XML_PARSER)(`webhook check --junit, read back by an independent
     expect(doc.cases[2].failure).toBeNull();
     expect(doc.cases.find((c) => c.name.startsWith('sha1-only'))?.classname).toBe('fbpay.webhook-check.facebook.advisory');
     expect(readFileSync(file, 'utf8')).not.toContain(SECRET);
-    // xmllint (Debian libxml2-utils) is installed on the CI box: a second, independent well-formedness check.
-    expect(XMLLINT, 'xmllint is missing: apt-get install libxml2-utils').toBe(true);
-    expect(spawnSync('xmllint', ['--noout', file]).status).toBe(0);
+  });
+
+  it.skipIf(NO_XMLLINT)('the report is well-formed XML for xmllint (libxml2)', async () => {
+    requireTool('xmllint', XMLLINT, 'apt-get install libxml2-utils');
+    const file = join(dir, 'xmllint.xml');
+    const r = await runCli(['webhook', 'check', '--to', careless.url + '/hook?a=1&b=<x>', '--secret', SECRET, '--junit', file]);
+    expect(r.code).toBe(1);
+    const lint = spawnSync('xmllint', ['--noout', file], { encoding: 'utf8' });
+    expect(lint.status, lint.stderr).toBe(0);
+    writeFileSync(join(dir, 'broken.xml'), '<testsuites><testsuite></testsuites>');
+    expect(spawnSync('xmllint', ['--noout', join(dir, 'broken.xml')]).status).not.toBe(0);
   });
 
   it('an unwritable --junit path is exit 2', async () => {
@@ -297,7 +307,7 @@ describe.skipIf(!XML_PARSER)(`webhook check --junit, read back by an independent
   });
 });
 
-describe.skipIf(!PHP)('webhook check against a PHP receiver written like the published samples', () => {
+describe.skipIf(NO_PHP)('webhook check against a PHP receiver written like the published samples', () => {
   let php: Awaited<ReturnType<typeof startPhp>>;
   beforeAll(async () => {
     php = await startPhp(fileURLToPath(new URL('./php/', import.meta.url)), 'fb-router.php', { FB_APP_SECRET: SECRET, FB_VERIFY_TOKEN: TOKEN });

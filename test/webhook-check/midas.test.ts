@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { PHP, startPhp } from '../helpers/php.js';
+import { NO_PHP, startPhp } from '../helpers/php.js';
 import { fixedHandler, midasHandler, startReceiver, type MidasMode, type Running } from './receivers.js';
 
 const APPKEY = 'check0midas0appkey00000000000042';
@@ -112,7 +112,7 @@ describe('webhook check --provider midas against node receivers written from the
   });
 });
 
-describe.skipIf(!PHP)('webhook check --provider midas against the PHP receiver (test/midas/php)', () => {
+describe.skipIf(NO_PHP)('webhook check --provider midas against the PHP receiver (test/midas/php)', () => {
   let php: Awaited<ReturnType<typeof startPhp>>;
   beforeAll(async () => {
     php = await startPhp(fileURLToPath(new URL('../midas/php/', import.meta.url)), 'router.php', { MIDAS_APPKEY: APPKEY });

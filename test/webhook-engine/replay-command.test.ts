@@ -5,7 +5,7 @@ import { createServer, type Server, type Socket, type AddressInfo } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBin, runCli, startBin } from '../helpers/cli.js';
-import { PHP, startPhp } from '../helpers/php.js';
+import { NO_PHP, startPhp } from '../helpers/php.js';
 import { safeEqual } from '../../src/core/safe-equal.js';
 import { deadPort, startServer, type TestServer } from './servers.js';
 
@@ -171,12 +171,11 @@ describe('fbpay webhook replay (facebook adapter, real loopback endpoints)', () 
   });
 
   it('refuses a remote target before any lookup (exit 2), unless --allow-remote', async () => {
-    const t0 = Date.now();
+    // Exit 2, not 3: a lookup of the .invalid name would have failed with exit 3 first.
     const r = await runCli(['webhook', 'replay', 'fb-payment-charge', '--to', 'http://hooks.example.invalid/webhook'], { env });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/refusing to send to hooks\.example\.invalid/);
     expect(r.stderr).toMatch(/--allow-remote/);
-    expect(Date.now() - t0).toBeLessThan(2000);
     // with --allow-remote it gets as far as the DNS lookup (which fails: .invalid never resolves) → exit 3
     const allowed = await runCli(['webhook', 'replay', 'fb-payment-charge', '--to', 'http://hooks.example.invalid/webhook', '--allow-remote', '--timeout', '3000'], { env });
     expect(allowed.code).toBe(3);
@@ -205,11 +204,10 @@ describe('fbpay webhook replay (facebook adapter, real loopback endpoints)', () 
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
     const port = (silent.address() as AddressInfo).port;
     try {
-      const t0 = Date.now();
+      // The reason names the 400 ms timeout: it fired; a hang would hit the test's own timeout.
       const r = await runCli(['webhook', 'replay', 'fb-payment-charge', '--to', `http://127.0.0.1:${port}/`, '--timeout', '400', '--retries', '1'], { env });
       expect(r.code).toBe(3);
       expect(r.stderr).toMatch(/did not answer within 400 ms/);
-      expect(Date.now() - t0).toBeLessThan(3000);
     } finally {
       for (const s of sockets) s.destroy();
       silent.close();
@@ -295,7 +293,7 @@ describe('fbpay webhook replay (facebook adapter, real loopback endpoints)', () 
     expect(folder.stdout).toMatch(/sent 2 · ok 2/);
   });
 
-  it.skipIf(!PHP)('an independent PHP receiver (hash_hmac sha1, as Facebook samples do) accepts replays and rejects tampering', async () => {
+  it.skipIf(NO_PHP)('an independent PHP receiver (hash_hmac sha1, as Facebook samples do) accepts replays and rejects tampering', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fbpay-php-'));
     writeFileSync(
       join(dir, 'router.php'),
@@ -326,16 +324,18 @@ echo "OK " . $doc['entry'][0]['id'];
 });
 
 describe('Ctrl-C on a long replay (the real binary)', () => {
-  it('SIGINT stops within a second, prints the summary and exits 130', async () => {
+  it('SIGINT stops the run (long before its 100000 deliveries), prints the summary and exits 130', async () => {
+    let hits = 0;
     const slow = await startServer((_req, _b, res) => {
+      hits++;
       setTimeout(() => res.end('ok'), 20);
     });
     try {
       const p = startBin(['webhook', 'replay', 'fb-payment-charge', '--to', slow.url, '--count', '100000', '--concurrency', '4', '--quiet'], { env });
-      await new Promise((r) => setTimeout(r, 1500));
-      const t0 = Date.now();
+      // Interrupt once deliveries are flowing (not after a fixed delay: start-up is slow on a busy box).
+      for (let i = 0; i < 600 && hits < 8; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(hits).toBeGreaterThanOrEqual(8);
       const code = await p.stop('SIGINT');
-      expect(Date.now() - t0).toBeLessThan(1500);
       expect(code).toBe(130);
       expect(p.stdout).toMatch(/^sent \d+ · ok \d+ · failed 0 · errors 0/m);
       expect(p.stderr).toMatch(/interrupted: stopped after \d+ deliveries/);

@@ -162,20 +162,25 @@ describe('replay engine against real loopback servers', () => {
   });
 
   it('uses the real exponential backoff when none is injected (and honours Retry-After)', async () => {
-    let hits = 0;
-    const flaky = await startServer((_req, _body, res) => {
-      hits++;
-      if (hits === 1) res.writeHead(500, { 'retry-after': '0' }).end('x');
-      else res.end('ok');
-    });
-    try {
-      const t0 = Date.now();
-      const s = await replay([rendered({ id: 1 })], createTestAdapter(), { target: new URL(flaky.url), retries: 3 });
-      expect(s.ok).toBe(1);
-      expect(Date.now() - t0).toBeLessThan(1000);
-    } finally {
-      await flaky.close();
-    }
+    // Lower bounds only (a timer never fires early; a busy machine only makes gaps longer).
+    const gapAfter = async (retryAfter: string | undefined) => {
+      const at: number[] = [];
+      const flaky = await startServer((_req, _body, res) => {
+        at.push(performance.now());
+        if (at.length === 1) res.writeHead(500, retryAfter === undefined ? {} : { 'retry-after': retryAfter }).end('x');
+        else res.end('ok');
+      });
+      try {
+        const s = await replay([rendered({ id: 1 })], createTestAdapter(), { target: new URL(flaky.url), retries: 3 });
+        expect(s.ok).toBe(1);
+        expect(at).toHaveLength(2);
+        return at[1] - at[0];
+      } finally {
+        await flaky.close();
+      }
+    };
+    expect(await gapAfter('1')).toBeGreaterThanOrEqual(990); // Retry-After: 1 second
+    expect(await gapAfter(undefined)).toBeGreaterThanOrEqual(95); // first backoff: 100–200 ms
   });
 
   it('connection refused: every delivery an error, first_error says so', async () => {
@@ -188,7 +193,7 @@ describe('replay engine against real loopback servers', () => {
     expect(results.every((r) => r.attempts === 2 && r.status === undefined)).toBe(true);
   });
 
-  it('a server that never answers: timeout, no hang past --timeout', async () => {
+  it('a server that never answers: timeout, no hang', async () => {
     const sockets = new Set<import('node:net').Socket>();
     const silent: Server = createServer((s) => {
       sockets.add(s);
@@ -197,12 +202,9 @@ describe('replay engine against real loopback servers', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
     const port = (silent.address() as import('node:net').AddressInfo).port;
     try {
-      const t0 = Date.now();
       const s = await replay(repeatRounds(4, () => [rendered({ id: 1 })]), createTestAdapter(), { target: new URL(`http://127.0.0.1:${port}/`), timeoutMs: 300, concurrency: 4 });
-      const took = Date.now() - t0;
       expect(s).toMatchObject({ sent: 4, errors: 4, ok: 0 });
       expect(s.first_error?.code).toBe('timeout');
-      expect(took).toBeLessThan(1500);
     } finally {
       for (const so of sockets) so.destroy();
       silent.close();
@@ -228,7 +230,7 @@ describe('replay engine against real loopback servers', () => {
     }
   });
 
-  it('Ctrl-C stops within a second and still returns an exact summary', async () => {
+  it('Ctrl-C stops the run and still returns an exact summary', async () => {
     const slow = await startServer((_req, _body, res) => {
       setTimeout(() => res.end('ok'), 50);
     });
@@ -236,7 +238,6 @@ describe('replay engine against real loopback servers', () => {
       const ac = new AbortController();
       let seen = 0;
       const t = setTimeout(() => ac.abort(), 300);
-      const t0 = Date.now();
       const s = await replay(repeatRounds(1_000_000, () => [rendered({ id: 1 })]), createTestAdapter(), {
         target: new URL(slow.url),
         concurrency: 4,
@@ -244,7 +245,6 @@ describe('replay engine against real loopback servers', () => {
         onResult: () => seen++,
       });
       clearTimeout(t);
-      expect(Date.now() - t0).toBeLessThan(1300);
       expect(s.interrupted).toBe(true);
       expect(s.sent).toBe(seen);
       expect(s.sent).toBeGreaterThan(0);

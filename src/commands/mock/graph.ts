@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import * as z from 'zod/mini';
 import type { Ctx } from '../../ui/context.js';
 import { maskSecret } from '../../core/mask.js';
-import { parseOptions } from '../options.js';
+import { UsageError } from '../../core/errors.js';
+import { collect, parseOptions } from '../options.js';
 import { runEmulatorCommand, withEmulatorOptions } from './run.js';
 
 export const mockGraphOptionsSchema = z.object({
@@ -12,7 +13,7 @@ export const mockGraphOptionsSchema = z.object({
   appId: z.optional(z.string()),
   appSecret: z.optional(z.string()),
   secret: z.optional(z.string()),
-  seed: z.optional(z.string()),
+  seed: z.optional(z.array(z.string())),
   webhookUrl: z.optional(z.string()),
   verifyToken: z.optional(z.string()),
   allowRemote: z.optional(z.boolean()),
@@ -30,7 +31,7 @@ export function mockGraphCommand(ctx: Ctx): Command {
     .option('--app-id <id>', `app id (FB_APP_ID; default ${DEFAULT_APP_ID})`)
     .option('--app-secret <secret>', `app secret (FB_APP_SECRET; default "${DEFAULT_APP_SECRET}")`)
     .option('--secret <secret>', 'same as --app-secret')
-    .option('--seed <fixtures>', 'a fixture file or folder: every fixture with a "payment" is loaded at start')
+    .option('--seed <fixtures>', 'payments to load at start: a built-in fixture name (fb-payment-refund, fb-dispute-lifecycle), the built-in folder (fixtures/facebook), or your own fixture file or folder; prints the ids (repeatable)', collect, [] as string[])
     .option('--webhook-url <url>', 'subscribe this callback to payments updates at start (the hub.challenge handshake included), like POST /{app-id}/subscriptions')
     .option('--verify-token <token>', 'the verify token the --webhook-url callback expects (FB_VERIFY_TOKEN)')
     .option('--allow-remote', 'allow non-loopback webhook and subscription callback URLs')
@@ -47,6 +48,7 @@ GET /_fbpay/info, /_fbpay/deliveries, /_fbpay/stats.
 Examples:
   $ fbpay mock graph --port 4000
   $ fbpay mock graph --port 4000 --webhook-url http://127.0.0.1:3000/webhook --verify-token my-token --seed fixtures/facebook
+  $ fbpay mock graph --seed fb-payment-refund --seed fb-dispute-lifecycle
   $ fbpay trigger fb-purchase --emulator http://127.0.0.1:4000
   $ fbpay payment get "$PAYMENT_ID" --graph-url http://127.0.0.1:4000 --app-id ${DEFAULT_APP_ID} --secret ${DEFAULT_APP_SECRET}`,
     )
@@ -58,6 +60,9 @@ Examples:
         const { assertTargetAllowed } = await import('../../transport/http.js');
         assertTargetAllowed(o.webhookUrl, Boolean(o.allowRemote));
       }
+      // Resolved before the server starts, so a bad --seed is exit 2 with nothing listening.
+      const { seedPayments } = await import('../../providers/graph/emulator/seed-fixtures.js');
+      const seeds = (o.seed ?? []).flatMap((value) => seedPayments(value, { cwd: ctx.io.cwd }));
       const verifyToken = ctx.setting('verifyToken', o.verifyToken).value;
       const { createGraphEmulatorProvider } = await import('../../providers/graph/emulator/index.js');
       const provider = createGraphEmulatorProvider({
@@ -66,14 +71,22 @@ Examples:
         allowRemote: o.allowRemote,
         subscribe: o.webhookUrl ? { callbackUrl: o.webhookUrl, verifyToken } : undefined,
       });
-      const seeded = o.seed ? await provider.seed(o.seed) : [];
+      // A scenario seeds one payment several times (its steps in order): each id is listed once, last state wins.
+      const seeded = new Map<string, string>();
+      try {
+        for (const s of seeds) seeded.set(provider.state.seedPayment(s.payment), s.fixture);
+      } catch (e) {
+        throw new UsageError('bad_seed', `--seed: a payment could not be loaded: ${(e as Error).message}`, { hint: 'compare with a built-in fixture: fbpay fixtures show fb-payment-charge' });
+      }
+      const seededList = [...seeded].map(([id, fixture]) => ({ id, fixture }));
       await runEmulatorCommand(ctx, {
         title: 'Graph',
         provider,
         options: o,
+        listening: { seeded: seededList },
+        results: seededList.map(({ id, fixture }) => `seeded payment ${id}  (${fixture})`),
         describe: (emu) => [
           `app id ${appId} · app token ${appId}|${maskSecret(appSecret)} · ${provider.state.payments.size} seeded payment(s)`,
-          ...(seeded.length ? [`seeded payment ids: ${seeded.join(' ')}`] : []),
           ...provider.state.subscriptions.map((s) => `subscribed ${s.callback_url} to ${s.object} (${s.fields.join(', ')})`),
           ctx.chalk.dim(`try: fbpay trigger fb-purchase --emulator ${emu.url}`),
         ],

@@ -43,6 +43,10 @@ export interface RunEmulatorSpec {
   tls?: { key: string; cert: string };
   /** Human lines after "… listening on URL" (credentials, ids, a try: line). */
   describe?: (emu: RunningEmulator) => string[];
+  /** Extra fields for the --json listening line (what the command itself did at start, e.g. seeded ids). */
+  listening?: Record<string, unknown>;
+  /** Result lines on stdout right after "… listening on URL" (human mode). */
+  results?: string[];
   /** The human stop line, when the provider words it its own way (default: requests and webhooks). */
   summary?: (emu: RunningEmulator) => string;
 }
@@ -76,9 +80,10 @@ export async function runEmulatorCommand(ctx: Ctx, spec: RunEmulatorSpec): Promi
     },
   };
   const emu = await startEmulator(spec.provider, opts);
-  if (ctx.opts.json) ctx.ndjson({ type: 'listening', provider: spec.provider.provider, url: emu.url, ...spec.provider.info(), retry_schedule_ms: schedule });
+  if (ctx.opts.json) ctx.ndjson({ type: 'listening', provider: spec.provider.provider, url: emu.url, ...spec.provider.info(), ...(spec.listening ?? {}), retry_schedule_ms: schedule });
   else {
     ctx.out(`${spec.title} emulator listening on ${emu.url}`);
+    for (const line of spec.results ?? []) ctx.out(line);
     for (const line of spec.describe?.(emu) ?? []) ctx.info(line);
     if (!ctx.opts.quiet) ctx.info(c.dim(human ? '(one line per request below; Ctrl-C stops)' : '(one line per request on a terminal or with --verbose; Ctrl-C stops)'));
   }
