@@ -116,7 +116,7 @@ export async function createAppCallbackBattery(kind: AppCallbackKind, opts: Batt
       id: 'duplicate',
       title: kind === 'deauthorize' ? 'same request twice gets 2xx both times' : 'same request twice gets a valid reply both times',
       required: true,
-      why: 'Facebook may post the same request again; a receiver must answer it again (only the replies are seen here)',
+      why: 'the same user can ask again and a request can arrive twice: each must get its answer (only the replies are seen here, not what the receiver did)',
       async run(target, deps): Promise<CheckResult> {
         const d = await build(deps, target);
         const first = judge(kind, await deps.send(d));
