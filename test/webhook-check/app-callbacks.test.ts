@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ESM example with JSDoc types, no declaration file
 import { startReceiver as startSample } from '../../examples/facebook-receiver/server.mjs';
-import { runCli } from '../helpers/cli.js';
+import { runBin, runCli } from '../helpers/cli.js';
 import { fixedHandler, startReceiver, type Reply, type Req, type Running } from './receivers.js';
 import { parseJunitFile } from './xml.js';
 
@@ -129,6 +129,13 @@ describe('webhook check --kind data-deletion|deauthorize', () => {
     expect(r.doc.checks.every((c) => c.ok === true)).toBe(true);
     expect(r.by('valid-request')!.detail).toBe('200 (accepted)');
     expect(sample.ledger.toJSON().deauthorized.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('the real binary (bin/fbpay.js) runs the deauthorize battery against the reference receiver: table on stdout, exit 0', async () => {
+    const r = await runBin(['webhook', 'check', '--kind', 'deauthorize', '--to', `${sample.url}/deauthorize`], { env: { FB_APP_SECRET: SECRET } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/✓ facebook deauthorize http:\/\/127\.0\.0\.1:\d+\/deauthorize: 8 passed in/);
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
   });
 
   it('a reply without confirmation_code fails valid-request and duplicate, naming the field; the refusals still count (the request was accepted)', async () => {
