@@ -7,6 +7,7 @@ import { intOption, parseOptions } from '../options.js';
 export const webhookCheckOptionsSchema = z.object({
   to: z.optional(z.string().check(z.minLength(1))),
   provider: z.enum(['facebook', 'paypal', 'midas']),
+  kind: z.optional(z.enum(['payments', 'deauthorize', 'data-deletion'])),
   secret: z.optional(z.string()),
   verifyToken: z.optional(z.string()),
   webhookId: z.optional(z.string()),
@@ -31,9 +32,10 @@ const ids = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim())
 
 export function webhookCheckCommand(ctx: Ctx): Command {
   return new Command('check')
-    .description('run a conformance battery against your webhook endpoint: signatures enforced, handshake, duplicates, reply format and latency')
+    .description('run a conformance battery against your webhook endpoint (or, with --kind, your Deauthorize or Data Deletion Request callback): signatures enforced, handshake, duplicates, reply format and latency')
     .option('--to <url>', 'your webhook endpoint (loopback unless --allow-remote)')
     .addOption(new Option('--provider <provider>', 'which provider\u2019s deliveries to check').choices(['facebook', 'paypal', 'midas']).default('facebook'))
+    .addOption(new Option('--kind <kind>', 'facebook: which endpoint to check: the payments webhook, or the Deauthorize or Data Deletion Request callback').choices(['payments', 'deauthorize', 'data-deletion']))
     .option('--secret <secret>', 'facebook: the app secret your endpoint verifies with (or FB_APP_SECRET)')
     .option('--verify-token <token>', 'facebook: the handshake verify token (or FB_VERIFY_TOKEN); without it the handshake check is skipped')
     .option('--graph-url <url>', 'facebook: a `fbpay mock graph` to seed with each delivery\u2019s payment, for receivers that look payments up')
@@ -60,6 +62,8 @@ Examples:
   $ fbpay webhook check --provider paypal --https-ca ./fbpay-ca --list     # writes the CA: start your receiver trusting it
   $ fbpay webhook check --provider paypal --to http://127.0.0.1:3000/paypal --webhook-id 1JE4291016473214C --https-ca ./fbpay-ca
   $ fbpay webhook check --provider midas --to http://127.0.0.1:8080/midas/deliver --appkey "$MIDAS_APPKEY" --json
+  $ fbpay webhook check --kind data-deletion --to http://127.0.0.1:3000/data-deletion --secret "$FB_APP_SECRET"
+  $ fbpay webhook check --kind deauthorize --to http://127.0.0.1:3000/deauthorize --secret "$FB_APP_SECRET" --junit check.xml
   $ fbpay webhook check --provider facebook --list
 
 Exit codes: 0 every required check passed · 1 a required check failed · 2 bad input · 3 endpoint unreachable`,
@@ -71,12 +75,18 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
         const stray = (['key', 'cert', 'certUrl', 'httpsCa'] as const).find((k) => opts[k] !== undefined);
         if (stray) throw new UsageError('bad_option', `--${stray.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is for --provider paypal`, { hint: 'add --provider paypal, or drop the option' });
       }
+      const callback = opts.kind === 'deauthorize' || opts.kind === 'data-deletion' ? opts.kind : undefined;
+      if (opts.kind !== undefined && opts.provider !== 'facebook') throw new UsageError('bad_option', `--kind is for --provider facebook (the ${opts.provider} battery has one kind)`, { hint: 'drop --kind, or use --provider facebook' });
+      if (callback) {
+        const stray = (['verifyToken', 'graphUrl'] as const).find((k) => opts[k] !== undefined);
+        if (stray) throw new UsageError('bad_option', `--${stray.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is for the payments webhook; the ${callback} callback has no handshake and no payment to look up`, { hint: `drop --${stray.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}, or --kind` });
+      }
       if (opts.httpsCa !== undefined && opts.certUrl !== undefined) throw new UsageError('bad_option', '--https-ca serves the certificate itself; --cert-url says you serve it: pass one', { hint: 'drop --cert-url, or --https-ca' });
       const localCa = opts.httpsCa !== undefined ? await openLocalCa(ctx, opts.httpsCa) : undefined;
       if (opts.list) {
-        const battery = await loadBattery(opts.provider, { secret: 'list', webhookId: 'list', appkey: 'list', env: ctx.io.env });
+        const battery = await loadBattery(opts.provider, { secret: 'list', webhookId: 'list', appkey: 'list', kind: opts.kind, env: ctx.io.env });
         const rows = battery.checks.map((c) => ({ id: c.id, title: c.title, required: c.required, why: c.why }));
-        if (ctx.opts.json) return ctx.json({ provider: opts.provider, checks: rows });
+        if (ctx.opts.json) return ctx.json({ provider: opts.provider, ...(callback ? { kind: callback } : {}), checks: rows });
         const { renderTable } = await import('../../ui/table.js');
         ctx.out(await renderTable(['check', 'kind', 'what', 'why it matters'], rows.map((r) => [r.id, r.required ? 'required' : 'advisory', r.title, r.why]), { width: ctx.columns, flex: [3, 2], droppable: [3] }));
         return;
@@ -89,6 +99,11 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
       const battery = await (async () => {
         switch (opts.provider) {
           case 'facebook': {
+            if (callback) {
+              const secret = await ctx.requireSetting('appSecret', opts.secret, 'app secret');
+              secrets.push(secret);
+              return loadBattery('facebook', { secret, kind: callback, env: ctx.io.env });
+            }
             const secret = await ctx.requireSetting('appSecret', opts.secret, 'app secret');
             const verifyToken = ctx.setting('verifyToken', opts.verifyToken).value;
             if (!verifyToken) ctx.info('note: no --verify-token (or FB_VERIFY_TOKEN): the handshake check is skipped');
@@ -112,7 +127,8 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
       })();
 
       const c = ctx.chalk;
-      const report = await ctx.spin(`checking ${target.origin}${target.pathname} (${opts.provider})`, () =>
+      const what = callback ? `${opts.provider} ${callback}` : opts.provider;
+      const report = await ctx.spin(`checking ${target.origin}${target.pathname} (${what})`, () =>
         runBattery(battery, {
           target,
           only: ids(opts.only),
@@ -163,7 +179,7 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
       const mark = report.requiredFailed || report.requiredInconclusive ? c.red('✗') : c.green('✓');
       ctx.out('');
       const { wrapWords } = await import('../../ui/wrap.js');
-      ctx.out(wrapWords(`${mark} ${opts.provider} ${target.origin}${target.pathname}: ${parts.join(', ')} in ${(report.elapsedMs / 1000).toFixed(1)} s`, ctx.columns));
+      ctx.out(wrapWords(`${mark} ${what} ${target.origin}${target.pathname}: ${parts.join(', ')} in ${(report.elapsedMs / 1000).toFixed(1)} s`, ctx.columns));
       if (report.cause) ctx.out(wrapWords(`likely cause: ${report.cause}`, ctx.columns));
     });
 }

@@ -10,6 +10,7 @@ export type { Battery, BatteryOptions, Check, CheckDeps, CheckOutcome, CheckRepo
 export async function loadBattery(provider: Provider, opts: BatteryOptions): Promise<Battery> {
   switch (provider) {
     case 'facebook':
+      if (opts.kind === 'deauthorize' || opts.kind === 'data-deletion') return (await import('./app-callbacks.js')).createAppCallbackBattery(opts.kind, opts);
       return (await import('./facebook.js')).createFacebookBattery(opts);
     case 'paypal':
       return (await import('./paypal.js')).createPaypalBattery(opts);

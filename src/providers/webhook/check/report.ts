@@ -5,6 +5,7 @@ import type { CheckReport } from './types.js';
 export function reportToJson(r: CheckReport) {
   return {
     provider: r.provider,
+    ...(r.kind ? { kind: r.kind } : {}),
     target: r.target,
     passed: r.passed,
     failed: r.failed,
@@ -34,13 +35,13 @@ export function reportToJson(r: CheckReport) {
 export function reportToJunit(r: CheckReport, timestamp = new Date()): string {
   return junitXml([
     {
-      name: `fbpay webhook check ${r.provider}`,
+      name: `fbpay webhook check ${r.provider}${r.kind ? ` ${r.kind}` : ''}`,
       timestamp: timestamp.toISOString().replace(/\.\d{3}Z$/, ''),
       timeMs: r.elapsedMs,
-      properties: { provider: r.provider, target: r.target },
+      properties: { provider: r.provider, ...(r.kind ? { kind: r.kind } : {}), target: r.target },
       cases: r.checks.map((c) => ({
         name: `${c.id}: ${c.title}`,
-        classname: `fbpay.webhook-check.${r.provider}${c.required ? '' : '.advisory'}`,
+        classname: `fbpay.webhook-check.${r.provider}${r.kind ? `.${r.kind}` : ''}${c.required ? '' : '.advisory'}`,
         timeMs: c.latencyMs,
         ...(c.skipped ? { skipped: c.detail } : {}),
         ...(!c.skipped && !c.ok

@@ -136,6 +136,7 @@ export async function runBattery(battery: Battery, opts: RunOptions): Promise<Ch
   const inconclusive = outcomes.filter((o) => o.inconclusive);
   return {
     provider: battery.provider,
+    ...(battery.kind ? { kind: battery.kind } : {}),
     target: opts.target.toString(),
     passed: outcomes.filter((o) => !o.skipped && !o.inconclusive && o.ok).length,
     failed: failedOnes.length,

@@ -61,6 +61,8 @@ export interface Check {
 
 export interface Battery {
   provider: Provider;
+  /** What is checked when a provider has more than one kind of endpoint (facebook: `deauthorize`, `data-deletion`); absent for webhooks. */
+  kind?: string;
   checks: Check[];
   /** Resources held while checks run (PayPal: certificate servers). */
   open?(signal?: AbortSignal): Promise<void>;
@@ -81,6 +83,8 @@ export interface BatteryOptions {
   certUrl?: string;
   /** paypal: serve certificates over https with this (local CA's) server certificate. */
   certServerTls?: { certPem: string; keyPem: string };
+  /** facebook: check an app callback instead of the payments webhook (`--kind`). */
+  kind?: 'payments' | 'deauthorize' | 'data-deletion';
   /** midas */
   appkey?: string;
   path?: string;
@@ -101,6 +105,8 @@ export interface CheckOutcome extends CheckResult {
 
 export interface CheckReport {
   provider: Provider;
+  /** The battery's kind, when it has one (`--kind`). */
+  kind?: string;
   target: string;
   passed: number;
   /** Failed checks, required and advisory. */
