@@ -262,8 +262,7 @@ Examples:
     )
     .action(async (shell: Shell, options: unknown) => {
       parseOptions(completionOptionsSchema, options);
-      const { buildProgram } = await import('../cli.js');
-      const program = await buildProgram(ctx);
+      const program = await ctx.cli.buildProgram(ctx);
       const script = completionScript(shell, program);
       if (ctx.opts.json) ctx.json({ shell, script });
       else ctx.io.stdout.write(script);
