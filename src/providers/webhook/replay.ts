@@ -110,24 +110,7 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
   let firstError: FbpayError | undefined;
   let sourceError: unknown;
 
-  // A synchronous source (fixtures only) is pulled without a promise per item (nextSync below).
-  const iterator: AsyncIterator<ReplayInput> | Iterator<ReplayInput> = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source as Iterable<ReplayInput>)[Symbol.iterator]();
-  let exhausted = false;
-  const next = async (): Promise<ReplayInput | undefined> => {
-    if (exhausted || aborted() || sourceError) return undefined;
-    try {
-      const r = await iterator.next();
-      if (r.done) {
-        exhausted = true;
-        return undefined;
-      }
-      return r.value;
-    } catch (e) {
-      sourceError ??= e;
-      exhausted = true;
-      return undefined;
-    }
-  };
+  const pull = sourcePuller(source, () => aborted() || !!sourceError, (e) => (sourceError ??= e));
 
   const sendOnce = async (d: OutgoingDelivery, duplicate: boolean, worker: number): Promise<void> => {
     const mySeq = ++seq;
@@ -160,23 +143,9 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
     opts.onResult?.(result);
   };
 
-  const isSync = !(Symbol.asyncIterator in source);
-  const nextSync = (): ReplayInput | undefined => {
-    if (exhausted || aborted() || sourceError) return undefined;
-    try {
-      const r = (iterator as Iterator<ReplayInput>).next();
-      if (r.done) exhausted = true;
-      return r.done ? undefined : r.value;
-    } catch (e) {
-      sourceError ??= e;
-      exhausted = true;
-      return undefined;
-    }
-  };
-
   const worker = async (_: unknown, w: number): Promise<void> => {
     for (;;) {
-      const input = isSync ? nextSync() : await next();
+      const input = pull.sync ? pull.nextSync() : await pull.next();
       if (input === undefined) return;
       let d: OutgoingDelivery;
       try {
@@ -207,11 +176,7 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
     started = performance.now();
     await Promise.all(Array.from({ length: concurrency }, worker));
   } finally {
-    try {
-      await iterator.return?.();
-    } catch {
-      /* the source's own cleanup failed: nothing more to do */
-    }
+    await pull.close();
     await adapter.close?.().catch(() => undefined);
     await pool?.close();
   }
@@ -220,4 +185,50 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
   const summary: ReplaySummary = { ...stats.summary(started ? performance.now() - started : 0), interrupted: aborted(), first_error: firstError };
   stats.destroy();
   return summary;
+}
+
+/**
+ * Pulls deliveries from the source for the workers, until it ends, throws (`onError`) or `stop()`.
+ * A synchronous source (fixtures only) is pulled with nextSync(), without a promise per item.
+ */
+function sourcePuller<T>(source: AsyncIterable<T> | Iterable<T>, stop: () => boolean, onError: (e: unknown) => void) {
+  const sync = !(Symbol.asyncIterator in source);
+  const iterator: AsyncIterator<T> | Iterator<T> = sync ? (source as Iterable<T>)[Symbol.iterator]() : (source as AsyncIterable<T>)[Symbol.asyncIterator]();
+  let exhausted = false;
+  const failed = (e: unknown): undefined => {
+    onError(e);
+    exhausted = true;
+    return undefined;
+  };
+  return {
+    sync,
+    async next(): Promise<T | undefined> {
+      if (exhausted || stop()) return undefined;
+      try {
+        const r = await iterator.next();
+        if (r.done) exhausted = true;
+        return r.done ? undefined : r.value;
+      } catch (e) {
+        return failed(e);
+      }
+    },
+    nextSync(): T | undefined {
+      if (exhausted || stop()) return undefined;
+      try {
+        const r = (iterator as Iterator<T>).next();
+        if (r.done) exhausted = true;
+        return r.done ? undefined : r.value;
+      } catch (e) {
+        return failed(e);
+      }
+    },
+    /** Lets the source clean up (a capture file's handle); its own failure there changes nothing. */
+    async close(): Promise<void> {
+      try {
+        await iterator.return?.();
+      } catch {
+        /* nothing more to do */
+      }
+    },
+  };
 }
