@@ -262,7 +262,8 @@ Examples:
     )
     .action(async (shell: Shell, options: unknown) => {
       parseOptions(completionOptionsSchema, options);
-      const program = await ctx.cli.buildProgram(ctx);
+      const { buildProgram } = ctx.cli;
+      const program = await buildProgram(ctx);
       const script = completionScript(shell, program);
       if (ctx.opts.json) ctx.json({ shell, script });
       else ctx.io.stdout.write(script);
