@@ -2,16 +2,12 @@ import type { Command } from 'commander';
 import { ExitCode, InterruptedError } from './core/errors.js';
 import { exitQuietlyOnEpipe, prescanGlobals, processIo, protectDashedOperands, reportFailure } from './runtime.js';
 import { COMMANDS } from './commands/registry.js';
-import { Ctx, loadChalk, type Io } from './ui/context.js';
+import { Ctx, loadChalk, type MainOptions } from './ui/context.js';
 import pkg from '../package.json' with { type: 'json' };
 
 export const VERSION: string = pkg.version;
 
-export interface MainOptions {
-  io?: Partial<Io>;
-  /** Fired by Ctrl-C in the binary; tests pass their own. */
-  signal?: AbortSignal;
-}
+export type { MainOptions };
 
 /**
  * Runs the CLI in-process and resolves to the exit code. Never exits the process: that is `run`'s
@@ -21,7 +17,7 @@ export async function main(rawArgv: string[], options: MainOptions = {}): Promis
   const argv = protectDashedOperands(rawArgv);
   const io = processIo(options.io);
   const signal = options.signal ?? new AbortController().signal;
-  const ctx = new Ctx(io, signal, prescanGlobals(argv));
+  const ctx = new Ctx(io, signal, prescanGlobals(argv), { main, buildProgram });
   try {
     if (ctx.colourLevel() > 0) await loadChalk();
     const fast = await fastPath(ctx, argv);

@@ -278,7 +278,7 @@ Examples:
     )
     .action(async (shell: Shell, options: unknown) => {
       parseOptions(completionOptionsSchema, options);
-      const { buildProgram } = await import('../cli.js');
+      const { buildProgram } = ctx.cli;
       const program = await buildProgram(ctx);
       const { FixtureLibrary } = await import('../providers/fixtures.js');
       const fixtures = new FixtureLibrary().list().map((f) => f.fixture.name);

@@ -98,11 +98,10 @@ function tone(ctx: Ctx, l: DemoLine): string {
 
 /** Runs an fbpay command in-process with captured output; the demo shows or parses what it printed. */
 async function runNested(ctx: Ctx, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { main } = await import('../cli.js');
   let stdout = '';
   let stderr = '';
   const colour = ctx.chalk.level > 0;
-  const code = await main(colour ? argv : [...argv, '--no-color'], {
+  const code = await ctx.cli.main(colour ? argv : [...argv, '--no-color'], {
     io: {
       stdout: { write: (s: string) => ((stdout += s), true), isTTY: colour },
       stderr: { write: (s: string) => ((stderr += s), true), isTTY: false },

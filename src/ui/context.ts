@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
-import { ExitCode, UsageError, type FbpayError } from '../core/errors.js';
+import type { Command } from 'commander';
+import { ExitCode, InternalError, UsageError, type FbpayError } from '../core/errors.js';
 import { resolveSetting, SETTINGS, type ConfigFile, type ResolvedSetting, type SettingName } from '../core/settings.js';
 import { configHasSecrets, gitWouldTrack, loadConfigFile } from '../providers/config-file.js';
 
@@ -28,6 +29,23 @@ export interface Io {
   cwd: string;
 }
 
+/** How fbpay is run in-process: `main(argv, options)` resolves to the exit code (see src/cli.ts). */
+export interface MainOptions {
+  io?: Partial<Io>;
+  /** Fired by Ctrl-C in the binary; tests pass their own. */
+  signal?: AbortSignal;
+}
+
+/**
+ * What the entry (src/cli.ts) hands to the commands that need fbpay itself: `demo` runs nested
+ * commands and `completion` reads the whole command tree. Passed in, so no command imports the
+ * entry (which imports every command through the registry).
+ */
+export interface CliHandle {
+  main(argv: string[], options?: MainOptions): Promise<number>;
+  buildProgram(ctx: Ctx): Promise<Command>;
+}
+
 export interface GlobalOptions {
   json: boolean;
   color: boolean;
@@ -51,11 +69,19 @@ export class Ctx {
   private configLoaded = false;
   private config?: ConfigFile;
   private chalkInstance?: ChalkInstance;
+  private readonly cliHandle?: CliHandle;
 
-  constructor(io: Io, signal: AbortSignal, opts: Partial<GlobalOptions> = {}) {
+  constructor(io: Io, signal: AbortSignal, opts: Partial<GlobalOptions> = {}, cli?: CliHandle) {
     this.io = io;
     this.signal = signal;
+    this.cliHandle = cli;
     this.opts = { json: false, color: true, quiet: false, verbose: false, ...opts };
+  }
+
+  /** fbpay itself, as the entry passed it in (see CliHandle). */
+  get cli(): CliHandle {
+    if (!this.cliHandle) throw new InternalError('this command needs the CLI entry, and none was passed to its context');
+    return this.cliHandle;
   }
 
   /** True when a person is at the terminal: prompts and spinners are allowed. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { httpRequest, type HttpResponse } from '../../transport/http.js';
 import { ellipsize } from '../../core/text.js';
+import { scheduledRetries, withRetries } from '../webhook/delivery-retry.js';
 
 /**
  * The webhook sender every emulator shares: one delivery = up to 1 + schedule.length attempts,
@@ -130,22 +131,18 @@ export class WebhookDispatcher {
 
   private async run(spec: WebhookSpec, d: WebhookDelivery): Promise<WebhookDelivery> {
     const accept = spec.accept ?? acceptAny2xx;
-    const schedule = this.opts.schedule;
-    for (let i = 0; ; i++) {
-      const attempt = await this.attempt(spec, accept, i + 1);
+    const record = async (n: number): Promise<WebhookAttempt> => {
+      const attempt = await this.attempt(spec, accept, n);
       this.attempts++;
       d.attempts.push(attempt);
       d.status = attempt.status;
       d.reason = attempt.reason;
       d.ok = attempt.ok;
       this.opts.onAttempt?.(d, attempt);
-      if (attempt.ok || i >= schedule.length) break;
-      await this.wait(schedule[i]);
-      if (this.closed) {
-        d.reason = `${d.reason ?? 'failed'}; emulator stopped before retry ${i + 2}`;
-        break;
-      }
-    }
+      return attempt;
+    };
+    const { attempts, stopped } = await withRetries(record, { delay: scheduledRetries(this.opts.schedule), wait: (ms) => this.wait(ms).then(() => !this.closed) });
+    if (stopped) d.reason = `${d.reason ?? 'failed'}; emulator stopped before retry ${attempts + 1}`;
     d.final = true;
     return d;
   }

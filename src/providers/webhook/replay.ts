@@ -1,10 +1,12 @@
 import type { Dispatcher } from 'undici';
-import { build as buildHistogram } from 'hdr-histogram-js';
 import type { RenderedFixture } from '../../core/fixtures/schema.js';
-import { FbpayError, InterruptedError, NetworkError } from '../../core/errors.js';
-import { backoffMs, dispatchRequest, httpRequest, sleep, type HttpResponse } from '../../transport/http.js';
+import type { FbpayError } from '../../core/errors.js';
+import { dispatchRequest, httpRequest, sleep } from '../../transport/http.js';
 import type { CapturedDelivery, ExpectSpec, OutgoingDelivery, ReplayAdapter, TamperMode } from './adapter.js';
 import { checkExpect } from './expect.js';
+import { openDeliveryPool } from './delivery-pool.js';
+import { attemptError, serverErrorRetries, withRetries, type ReplayAttempt, type RetryPolicy } from './delivery-retry.js';
+import { DeliveryStats, type DeliveryStatsSummary } from './delivery-stats.js';
 
 /**
  * The provider-neutral delivery engine behind `webhook replay`: pulls deliveries from a (possibly
@@ -68,17 +70,7 @@ export interface DeliveryResult {
   meta?: Record<string, unknown>;
 }
 
-export interface ReplaySummary {
-  sent: number;
-  ok: number;
-  /** Replies that missed the expectation. */
-  failed: number;
-  /** Deliveries that got no reply (connection errors, timeouts), after retries. */
-  errors: number;
-  rps: number;
-  latency_ms: { p50: number; p95: number; p99: number; max: number };
-  status_counts: Record<string, number>;
-  elapsed_ms: number;
+export interface ReplaySummary extends DeliveryStatsSummary {
   interrupted: boolean;
   /** The first network error, when there was one: the one-line reason behind exit 3. */
   first_error?: FbpayError;
@@ -100,141 +92,60 @@ export function* repeatRoundsSync<T>(count: number, round: (i: number) => Iterab
 export async function replay(source: AsyncIterable<ReplayInput> | Iterable<ReplayInput>, adapter: ReplayAdapter, opts: ReplayOptions): Promise<ReplaySummary> {
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 1));
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  const retries = Math.max(0, opts.retries ?? 0);
   const expect: ExpectSpec = opts.expect ?? { kind: 'class', cls: 2 };
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
-  const backoff = opts.backoff ?? ((attempt: number, retryAfter?: string) => backoffMs(attempt, retryAfter));
   const signal = opts.signal;
   const maxResponseBytes = opts.maxResponseBytes ?? 1024 * 1024;
   const extra = opts.extraHeaders && Object.keys(opts.extraHeaders).length ? opts.extraHeaders : undefined;
-
-  // Keep-alive connections sized to the concurrency, owned by the run: each worker has one request
-  // in flight at a time, so it gets its own undici Client (one connection, no pipelining) for the
-  // target's origin — no pool to search per request. A delivery to another origin (a fixture path
-  // that is a whole URL) goes through a keep-alive Agent made when first needed. Ctrl-C destroys
-  // them all, which fails whatever is in flight at once (cheaper than a combined signal per request).
-  const undici = opts.dispatcher ? undefined : await import('undici');
-  const own = !opts.dispatcher;
-  const clients: Dispatcher[] = [];
-  let elsewhere: Dispatcher | undefined;
-  const originPrefix = `${opts.target.origin}/`;
-  let lastUrl = '';
-  let lastSame = false;
-  const dispatcherFor = (worker: number, url: string): Dispatcher => {
-    if (opts.dispatcher) return opts.dispatcher;
-    if (url !== lastUrl) {
-      lastUrl = url;
-      lastSame = url.startsWith(originPrefix);
-    }
-    if (lastSame) return (clients[worker] ??= new undici!.Client(opts.target.origin, { pipelining: 1, keepAliveTimeout: 10_000 }));
-    return (elsewhere ??= new undici!.Agent({ connections: concurrency, pipelining: 1, keepAliveTimeout: 10_000 }));
+  const aborted = () => signal?.aborted === true;
+  const retry: RetryPolicy<ReplayAttempt> = {
+    delay: serverErrorRetries(Math.max(0, opts.retries ?? 0), opts.backoff, aborted),
+    wait: (ms) => sleep(ms, signal).then(() => true),
   };
-  const owned = (): Dispatcher[] => (elsewhere ? [...clients.filter(Boolean), elsewhere] : clients.filter(Boolean));
-  let destroyed = false;
-  const onAbort = () => {
-    destroyed = true;
-    for (const d of owned()) d.destroy(new InterruptedError()).catch(() => undefined);
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
 
-  const hist = buildHistogram({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
-  const statusCounts = new Map<number, number>();
-  let sent = 0;
-  let ok = 0;
-  let failed = 0;
-  let errors = 0;
+  // The run owns its connections, unless the caller passed a dispatcher (then each request carries the signal).
+  const pool = opts.dispatcher ? undefined : await openDeliveryPool(opts.target, concurrency, signal);
+  const stats = new DeliveryStats();
   let seq = 0;
   let firstError: FbpayError | undefined;
   let sourceError: unknown;
-  const aborted = () => signal?.aborted === true;
 
-  // A synchronous source (fixtures only) is pulled without a promise per item (nextSync below).
-  const iterator: AsyncIterator<ReplayInput> | Iterator<ReplayInput> = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source as Iterable<ReplayInput>)[Symbol.iterator]();
-  let exhausted = false;
-  const next = async (): Promise<ReplayInput | undefined> => {
-    if (exhausted || aborted() || sourceError) return undefined;
-    try {
-      const r = await iterator.next();
-      if (r.done) {
-        exhausted = true;
-        return undefined;
-      }
-      return r.value;
-    } catch (e) {
-      sourceError ??= e;
-      exhausted = true;
-      return undefined;
-    }
-  };
+  const pull = sourcePuller(source, () => aborted() || !!sourceError, (e) => (sourceError ??= e));
 
   const sendOnce = async (d: OutgoingDelivery, duplicate: boolean, worker: number): Promise<void> => {
     const mySeq = ++seq;
-    const dispatcher = dispatcherFor(worker, d.url);
-    let attempts = 0;
-    let last: { res?: HttpResponse; error?: FbpayError } = {};
-    for (;;) {
-      attempts++;
+    const req = { method: d.method, url: d.url, headers: d.headers, body: d.body, timeoutMs, dispatcher: pool ? pool.dispatcherFor(worker, d.url) : opts.dispatcher!, maxResponseBytes };
+    const attempt = async (): Promise<ReplayAttempt> => {
       try {
-        const req = { method: d.method, url: d.url, headers: d.headers, body: d.body, timeoutMs, dispatcher, maxResponseBytes };
-        const res = await (own ? dispatchRequest(req) : httpRequest({ ...req, signal }));
-        last = { res };
-        if (res.status >= 500 && attempts <= retries && !aborted()) {
-          await sleep(backoff(attempts - 1, res.headers['retry-after']), signal);
-          continue;
-        }
+        return { res: await (pool ? dispatchRequest(req) : httpRequest({ ...req, signal })) };
       } catch (e) {
-        if (aborted()) return;
-        const err = e instanceof FbpayError ? e : new NetworkError('network', String((e as Error)?.message ?? e).slice(0, 300));
-        last = { error: err };
-        if (err instanceof NetworkError && attempts <= retries) {
-          await sleep(backoff(attempts - 1), signal);
-          continue;
-        }
+        return { error: attemptError(e) };
       }
-      break;
-    }
+    };
+    const { last, attempts } = await withRetries(attempt, retry);
     if (aborted()) return;
-    sent++;
     const result: DeliveryResult = { seq: mySeq, label: d.label, method: d.method, url: d.url, ok: false, latencyMs: 0, attempts, duplicate: duplicate || undefined, meta: d.meta };
     if (last.res) {
       const res = last.res;
       result.status = res.status;
       result.latencyMs = res.latencyMs;
       result.response = res.body.toString('utf8', 0, RESPONSE_PREVIEW);
-      statusCounts.set(res.status, (statusCounts.get(res.status) ?? 0) + 1);
-      hist.recordValue(Math.max(1, Math.round(res.latencyMs * 1000)));
       const verdict = adapter.judge?.(res, d, expect) ?? checkExpect(res.status, res.body, expect);
       result.ok = verdict.ok;
       if (!verdict.ok) result.reason = verdict.reason ?? `status ${res.status}`;
-      if (verdict.ok) ok++;
-      else failed++;
+      stats.reply(res.status, res.latencyMs, verdict.ok);
     } else {
-      const err = last.error!;
-      firstError ??= err;
-      errors++;
-      result.error = err;
-      result.reason = err.message;
+      firstError ??= last.error;
+      stats.noReply();
+      result.error = last.error;
+      result.reason = last.error.message;
     }
     opts.onResult?.(result);
   };
 
-  const isSync = !(Symbol.asyncIterator in source);
-  const nextSync = (): ReplayInput | undefined => {
-    if (exhausted || aborted() || sourceError) return undefined;
-    try {
-      const r = (iterator as Iterator<ReplayInput>).next();
-      if (r.done) exhausted = true;
-      return r.done ? undefined : r.value;
-    } catch (e) {
-      sourceError ??= e;
-      exhausted = true;
-      return undefined;
-    }
-  };
-
   const worker = async (_: unknown, w: number): Promise<void> => {
     for (;;) {
-      const input = isSync ? nextSync() : await next();
+      const input = pull.sync ? pull.nextSync() : await pull.next();
       if (input === undefined) return;
       let d: OutgoingDelivery;
       try {
@@ -265,40 +176,59 @@ export async function replay(source: AsyncIterable<ReplayInput> | Iterable<Repla
     started = performance.now();
     await Promise.all(Array.from({ length: concurrency }, worker));
   } finally {
-    signal?.removeEventListener('abort', onAbort);
-    try {
-      await iterator.return?.();
-    } catch {
-      /* the source's own cleanup failed: nothing more to do */
-    }
+    await pull.close();
     await adapter.close?.().catch(() => undefined);
-    if (own && !destroyed) await Promise.all(owned().map((d) => d.close().catch(() => undefined)));
+    await pool?.close();
   }
   if (sourceError && !aborted()) throw sourceError;
 
-  const elapsedMs = started ? performance.now() - started : 0;
-  const ms = (us: number) => Math.round(us / 10) / 100;
-  const total = hist.totalCount;
-  const summary: ReplaySummary = {
-    sent,
-    ok,
-    failed,
-    errors,
-    rps: elapsedMs > 0 ? Math.round((sent / elapsedMs) * 1000 * 10) / 10 : 0,
-    // A percentile is reported as its bucket's upper edge, which can pass the exact max: clamp.
-    latency_ms: total
-      ? {
-          p50: ms(Math.min(hist.getValueAtPercentile(50), hist.maxValue)),
-          p95: ms(Math.min(hist.getValueAtPercentile(95), hist.maxValue)),
-          p99: ms(Math.min(hist.getValueAtPercentile(99), hist.maxValue)),
-          max: ms(hist.maxValue),
-        }
-      : { p50: 0, p95: 0, p99: 0, max: 0 },
-    status_counts: Object.fromEntries([...statusCounts.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
-    elapsed_ms: Math.round(elapsedMs),
-    interrupted: aborted(),
-    first_error: firstError,
-  };
-  hist.destroy();
+  const summary: ReplaySummary = { ...stats.summary(started ? performance.now() - started : 0), interrupted: aborted(), first_error: firstError };
+  stats.destroy();
   return summary;
+}
+
+/**
+ * Pulls deliveries from the source for the workers, until it ends, throws (`onError`) or `stop()`.
+ * A synchronous source (fixtures only) is pulled with nextSync(), without a promise per item.
+ */
+function sourcePuller<T>(source: AsyncIterable<T> | Iterable<T>, stop: () => boolean, onError: (e: unknown) => void) {
+  const sync = !(Symbol.asyncIterator in source);
+  const iterator: AsyncIterator<T> | Iterator<T> = sync ? (source as Iterable<T>)[Symbol.iterator]() : (source as AsyncIterable<T>)[Symbol.asyncIterator]();
+  let exhausted = false;
+  const failed = (e: unknown): undefined => {
+    onError(e);
+    exhausted = true;
+    return undefined;
+  };
+  return {
+    sync,
+    async next(): Promise<T | undefined> {
+      if (exhausted || stop()) return undefined;
+      try {
+        const r = await iterator.next();
+        if (r.done) exhausted = true;
+        return r.done ? undefined : r.value;
+      } catch (e) {
+        return failed(e);
+      }
+    },
+    nextSync(): T | undefined {
+      if (exhausted || stop()) return undefined;
+      try {
+        const r = (iterator as Iterator<T>).next();
+        if (r.done) exhausted = true;
+        return r.done ? undefined : r.value;
+      } catch (e) {
+        return failed(e);
+      }
+    },
+    /** Lets the source clean up (a capture file's handle); its own failure there changes nothing. */
+    async close(): Promise<void> {
+      try {
+        await iterator.return?.();
+      } catch {
+        /* nothing more to do */
+      }
+    },
+  };
 }
