@@ -81,6 +81,8 @@ export interface BatteryOptions {
   certUrl?: string;
   /** paypal: serve certificates over https with this (local CA's) server certificate. */
   certServerTls?: { certPem: string; keyPem: string };
+  /** paypal: issue the test signing certificates from this (local) CA, so a receiver trusting it checks the chain. */
+  signingCa?: { keyPem: string };
   /** midas */
   appkey?: string;
   path?: string;
