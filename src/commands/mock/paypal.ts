@@ -48,7 +48,7 @@ issued by the emulator CA (ca_path in the listening line).
 Examples:
   $ fbpay mock paypal --port 4100 --webhook-url http://127.0.0.1:3000/paypal/webhook --webhook-id WH1
   $ fbpay trigger paypal-subscription-create --emulator http://127.0.0.1:4100
-  $ fbpay paypal verify-online --api-url http://127.0.0.1:4100 --client-id fbpay-emulator-client-id --client-secret fbpay-emulator-client-secret --webhook-id WH1 --body body.json --headers headers.txt`,
+  $ fbpay paypal verify-online --base-url http://127.0.0.1:4100 --client-id fbpay-emulator-client-id --client-secret fbpay-emulator-client-secret --webhook-id WH1 --body body.json --headers headers.txt`,
     )
     .action(async (raw: unknown) => {
       const o = parseOptions(mockPaypalOptionsSchema, raw);
