@@ -140,6 +140,22 @@ describe('fbpay mock paypal --tls to examples/paypal-receiver checking the chain
     }
   }
 
+  it('the "try:" line `mock paypal --tls` prints carries NODE_EXTRA_CA_CERTS and runs as printed', async () => {
+    const emu = startBin(['mock', 'paypal', '--tls', '--port', '0', '--pki-dir', pkiDir]);
+    try {
+      const line = (await emu.waitFor(/try: (.*)\n/, 20_000))[1];
+      const m = /^NODE_EXTRA_CA_CERTS=(\S+) fbpay (.*)$/.exec(line);
+      expect(m, line).not.toBeNull();
+      expect(m![1]).toBe(caPath);
+      const r = await runBin(m![2].split(' '), { env: { NODE_EXTRA_CA_CERTS: m![1] } });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/subscription: I-/);
+      expect(emu.stdout + emu.stderr).toMatch(/verify one: NODE_EXTRA_CA_CERTS=\S+ fbpay paypal verify .* --allow-cert-host 127\.0\.0\.1 --ca \S+ {3}# trusted because you pass --allow-cert-host and --ca/);
+    } finally {
+      await emu.stop('SIGTERM');
+    }
+  });
+
   it('trusting the emulator CA with PAYPAL_CA: the delivery (certificate fetched over https) is accepted', async () => {
     const rx = await startReceiver({ PAYPAL_CERT_HOSTS: '127.0.0.1', PAYPAL_CA: caPath });
     const r = await createSubscription(rx);
