@@ -73,6 +73,7 @@ describe('webhook check --provider paypal --https-ca against examples/paypal-rec
     expect(r.code, r.stdout + r.stderr + rx.log()).toBe(0);
     expect(r.doc.checks.map((c) => c.id)).toEqual(ALL);
     expect(Object.values(r.results)).toEqual(ALL.map(() => 'pass'));
+    expect(r.doc).not.toHaveProperty('note');
     // The off-host certificate chains to the same CA: it is refused for its host, not its chain.
     expect(rx.log()).toMatch(/rejected: certificate host localhost:\d+ is not allowed/);
     expect(rx.log()).not.toMatch(/chain/);
@@ -95,6 +96,7 @@ describe('webhook check --provider paypal --https-ca against examples/paypal-rec
     expect(r.results).toEqual({ 'valid-delivery': 'fail', 'tampered-body': 'inconclusive' });
     expect(r.doc.checks[0].detail).toMatch(/^400 "\{\\"error\\":\\"not a genuine PayPal delivery/);
     expect(rx.log()).toMatch(/rejected: certificate does not chain to a trusted CA/);
+    expect((r.doc as { note?: string }).note).toMatch(/^the certificate was served over https by a server the local CA issued: the receiver must have been started trusting that CA/);
   });
 
   it('webhook replay --https-ca (the README\u2019s PayPal replay line) is accepted; without it, refused for the chain', async () => {
@@ -111,10 +113,14 @@ describe('webhook check --provider paypal --https-ca against examples/paypal-rec
 
   it('no test mode: allowing 127.0.0.1 without trusting a CA, fbpay\u2019s self-signed loopback certificate is refused', async () => {
     const rx = await startReceiver({ PAYPAL_CERT_HOSTS: '127.0.0.1' });
-    const r = await check(rx.url, ['--only', 'valid-delivery']);
+    const r = await check(rx.url, ['--only', 'valid-delivery,tampered-body']);
     expect(r.code).toBe(1);
     expect(r.results['valid-delivery']).toBe('fail');
     expect(rx.log()).toMatch(/rejected: certificate does not chain to a trusted CA/);
+    // The setup fact is a note beside the likely cause, not a diagnosis.
+    expect((r.doc as { note?: string }).note).toMatch(/self-signed test certificate served over plain http on 127\.0\.0\.1: .* --https-ca <dir> issues it from a local CA/);
+    const text = await runCli(['webhook', 'check', '--provider', 'paypal', '--to', rx.url, '--webhook-id', WEBHOOK_ID, '--only', 'valid-delivery,tampered-body']);
+    expect(text.stdout).toMatch(/\nnote: fbpay signed the valid delivery with a self-signed test certificate/);
   });
 });
 

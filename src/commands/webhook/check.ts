@@ -166,5 +166,6 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
       const { wrapWords } = await import('../../ui/wrap.js');
       ctx.out(wrapWords(`${mark} ${opts.provider} ${target.origin}${target.pathname}: ${parts.join(', ')} in ${(report.elapsedMs / 1000).toFixed(1)} s`, ctx.columns));
       if (report.cause) ctx.out(wrapWords(`likely cause: ${report.cause}`, ctx.columns));
+      if (report.note) ctx.out(wrapWords(`note: ${report.note}`, ctx.columns));
     });
 }

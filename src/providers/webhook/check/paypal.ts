@@ -106,8 +106,14 @@ export async function createPaypalBattery(opts: BatteryOptions): Promise<Battery
     },
   ];
 
+  const premiseNote =
+    opts.certUrl !== undefined ? undefined
+    : tls ? `the certificate was served over https by a server the local CA issued${own ? '' : ', and the CA issued it too'}: the receiver must have been started trusting that CA (the lines printed above)`
+    : own ? undefined
+    : 'fbpay signed the valid delivery with a self-signed test certificate served over plain http on 127.0.0.1: a receiver that checks the chain or fetches certificates only over https refuses it whatever else it does; --https-ca <dir> issues it from a local CA your receiver can trust';
   return {
     provider: 'paypal',
+    premiseNote,
     checks,
     async open(signal) {
       await valid.open?.(signal ?? new AbortController().signal);
