@@ -59,7 +59,7 @@ export async function verifyWebhookOnline(opts: VerifyOnlineOptions): Promise<Ve
     const u = new URL(api);
     if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('protocol');
   } catch {
-    throw new UsageError('bad_url', `invalid --api-url "${api.slice(0, 100)}"`, { hint: `e.g. ${PAYPAL_SANDBOX_API} or ${PAYPAL_LIVE_API}` });
+    throw new UsageError('bad_url', `invalid --api-url/--base-url "${api.slice(0, 100)}"`, { hint: `e.g. ${PAYPAL_SANDBOX_API} or ${PAYPAL_LIVE_API}` });
   }
   try {
     JSON.parse(opts.body.toString('utf8'));
