@@ -4,8 +4,9 @@
 //   PAYPAL_WEBHOOK_ID=… node server.mjs                                   # offline verification
 //   PAYPAL_VERIFY=online PAYPAL_WEBHOOK_ID=… PAYPAL_CLIENT_ID=… PAYPAL_CLIENT_SECRET=… node server.mjs
 //
-// Against `fbpay mock paypal` (test only): PAYPAL_CERT_HOSTS=127.0.0.1 PAYPAL_CA=<the emulator's ca.pem>,
-// or online with PAYPAL_API_URL=http://127.0.0.1:4100.
+// Against `fbpay mock paypal` or `fbpay webhook check --https-ca <dir>` (test only): PAYPAL_CERT_HOSTS=127.0.0.1
+// PAYPAL_CA=<the test CA's PEM>; the certificate must still chain to that CA (there is no mode that skips
+// the chain). Or online with PAYPAL_API_URL=http://127.0.0.1:4100.
 //
 // Routes
 //   POST /paypal/webhook   PayPal's deliveries (also POST /paypal) (PAYPAL-TRANSMISSION-ID/-TIME/-SIG, PAYPAL-CERT-URL, PAYPAL-AUTH-ALGO)
@@ -16,13 +17,14 @@
 //     re-serialized object (JSON.stringify changes the bytes, and the CRC with them);
 //   - the signed string is transmission_id|transmission_time|YOUR webhook id|crc32 (unsigned decimal);
 //   - PAYPAL-CERT-URL is fetched only from PayPal's hosts (a forged delivery names its own
-//     certificate), over https, and cached by URL; its chain is checked up to a trusted root;
+//     certificate), over https, and cached by URL; its chain is always checked up to a trusted root;
 //   - or online: the raw body is spliced verbatim into verify-webhook-signature's webhook_event;
 //   - every event is applied once (PayPal redelivers the same event id), and answered quickly;
 //   - a sale belongs to a subscription through resource.billing_agreement_id (= the I-… id).
 import { createVerify, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { pathToFileURL } from 'node:url';
 import { crc32 } from 'node:zlib';
@@ -37,6 +39,9 @@ const FUTURE_SKEW_SECONDS = 300;
 
 /**
  * Starts the receiver. Resolves once it listens.
+ * The certificate must chain to `caPem` (PAYPAL_CA) when given, else to what Node trusts: its
+ * roots and the file in NODE_EXTRA_CA_CERTS. `caPem` is also trusted for the https fetch from a
+ * `certHosts` host (a test CA's server certificate), never for PayPal's hosts.
  * @param {{port?: number, host?: string, webhookId: string, verify?: 'offline'|'online',
  *          certHosts?: string[], caPem?: string, apiUrl?: string, clientId?: string, clientSecret?: string,
  *          paths?: string[], log?: (line: string) => void}} options
@@ -46,7 +51,8 @@ export async function startReceiver(options) {
     webhookId: String(options.webhookId ?? ''),
     verify: options.verify ?? 'offline',
     certHosts: (options.certHosts ?? []).map((h) => h.trim().toLowerCase()).filter(Boolean),
-    anchors: options.caPem ? splitPem(options.caPem).map((p) => new X509Certificate(p)) : undefined,
+    caPems: options.caPem ? [...nodeTrustPems(), ...splitPem(options.caPem)] : undefined,
+    anchors: (options.caPem ? splitPem(options.caPem) : nodeTrustPems()).map((p) => new X509Certificate(p)),
     apiUrl: String(options.apiUrl ?? 'https://api-m.sandbox.paypal.com').replace(/\/+$/, ''),
     clientId: options.clientId,
     clientSecret: options.clientSecret,
@@ -165,9 +171,7 @@ class CertCache {
     let entry = this.byUrl.get(url);
     if (!entry) {
       this.fetches++;
-      const res = await fetch(url, { signal: AbortSignal.timeout(5000), redirect: 'error' });
-      if (res.status !== 200) throw new Error(`certificate fetch: HTTP ${res.status}`);
-      const pems = splitPem(await res.text());
+      const pems = splitPem(await getText(url, paypalHost ? undefined : this.config.caPems));
       if (!pems.length) throw new Error('certificate fetch: no PEM certificate');
       entry = pems.map((p) => new X509Certificate(p));
       this.byUrl.set(url, entry);
@@ -179,18 +183,49 @@ class CertCache {
       const names = [leaf.subject.match(/CN=([^\n]*)/)?.[1], ...(leaf.subjectAltName ?? '').split(/,\s*/).map((s) => s.replace(/^DNS:/, ''))];
       if (!names.some((n) => n && PAYPAL_CERT_NAME.test(n))) return { ok: false, reason: 'certificate is not PayPal\u2019s' };
     }
-    // The chain: to the operator's CA (PAYPAL_CA) when given, else to Node's trusted roots. A loopback
-    // host allowed for tests without PAYPAL_CA trusts its certificate as served (test mode only).
-    const anchors = this.config.anchors ?? (paypalHost ? nodeRoots() : undefined);
-    if (anchors && !chains(leaf, rest, anchors, now)) return { ok: false, reason: 'certificate does not chain to a trusted CA' };
+    // The chain, always: to the operator's CA (PAYPAL_CA) when given, else to what Node trusts. A host
+    // allowed for tests gets no exemption: its certificate must chain to the test CA the operator trusts.
+    if (!chains(leaf, rest, this.config.anchors, now)) return { ok: false, reason: 'certificate does not chain to a trusted CA' };
     return { ok: true, leaf };
   }
 }
 
-let roots;
-function nodeRoots() {
-  roots ??= rootCertificates.map((p) => new X509Certificate(p));
-  return roots;
+/** What Node trusts for TLS: its bundled roots and the PEM file named by NODE_EXTRA_CA_CERTS. */
+function nodeTrustPems() {
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  let extraPems = [];
+  if (extra) {
+    try {
+      extraPems = splitPem(readFileSync(extra, 'utf8'));
+    } catch {
+      extraPems = []; // Node itself only warns about an unreadable file: so do we (nothing added)
+    }
+  }
+  return [...rootCertificates, ...extraPems];
+}
+
+/** GET a small text document, no redirects, 5 s; `ca` (PEMs) are the CAs an https fetch trusts (default: Node's). */
+function getText(url, ca) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const get = u.protocol === 'https:' ? httpsGet : httpGet;
+    const req = get(u, { timeout: 5000, ...(ca && u.protocol === 'https:' ? { ca } : {}) }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        return reject(new Error(`certificate fetch: HTTP ${res.statusCode}`));
+      }
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => {
+        text += c;
+        if (text.length > 65536) req.destroy(new Error('certificate fetch: too large'));
+      });
+      res.on('end', () => resolve(text));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('certificate fetch: timed out')));
+    req.on('error', (e) => reject(new Error(`certificate fetch: ${e.message}`)));
+  });
 }
 
 /** leaf → (intermediates from the bundle)* → an anchor, each signature and validity checked. */

@@ -139,6 +139,32 @@ describe('fbpay paypal verify / verify-online against the emulator', () => {
   });
 });
 
+describe('fbpay paypal verify-online --base-url (another name for --api-url) against the emulator', () => {
+  it('says SUCCESS for an emulator delivery, FAILURE for a tampered body; two different URLs are exit 2', async () => {
+    const r = await trig('paypal-subscription-create');
+    await emu.idle();
+    const hit = rx.hits.find((h) => JSON.parse(h.body.toString('utf8')).id === r.doc!.ids.events[0])!;
+    const dir = mkdtempSync(join(tmpdir(), 'fbpay-pp-base-'));
+    writeFileSync(join(dir, 'body.json'), hit.body);
+    writeFileSync(join(dir, 'tampered.json'), hit.body.toString('utf8').replace('APPROVAL_PENDING', 'ACTIVE'));
+    writeFileSync(join(dir, 'headers.json'), JSON.stringify(paypalHeaders(hit)));
+    const creds = ['--headers', join(dir, 'headers.json'), '--webhook-id', WEBHOOK_ID, '--client-id', CLIENT_ID, '--client-secret', CLIENT_SECRET, '--json'];
+    const ok = await runCli(['paypal', 'verify-online', '--body', join(dir, 'body.json'), '--base-url', emu.url, ...creds]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ valid: true, verification_status: 'SUCCESS', api_url: emu.url });
+    const bad = await runCli(['paypal', 'verify-online', '--body', join(dir, 'tampered.json'), '--base-url', emu.url, ...creds]);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ valid: false, verification_status: 'FAILURE' });
+    const same = await runCli(['paypal', 'verify-online', '--body', join(dir, 'body.json'), '--base-url', emu.url, '--api-url', emu.url, ...creds]);
+    expect(same.code).toBe(0);
+    const two = await runCli(['paypal', 'verify-online', '--body', join(dir, 'body.json'), '--base-url', emu.url, '--api-url', 'https://api-m.paypal.com', ...creds]);
+    expect(two.code).toBe(2);
+    expect(JSON.parse(two.stdout).error.message).toMatch(/--base-url is another name for --api-url/);
+    const help = await runCli(['paypal', 'verify-online', '--help']);
+    expect(help.stdout).toMatch(/--base-url <url>\s+the same as --api-url/);
+  });
+});
+
 describe('fbpay mock paypal (the binary)', () => {
   it('prints the listening line first with --json, credentials, webhook id, cert URL and CA path; SIGTERM → exit 130 with a summary', async () => {
     const { spawn } = await import('node:child_process');

@@ -48,7 +48,7 @@ issued by the emulator CA (ca_path in the listening line).
 Examples:
   $ fbpay mock paypal --port 4100 --webhook-url http://127.0.0.1:3000/paypal/webhook --webhook-id WH1
   $ fbpay trigger paypal-subscription-create --emulator http://127.0.0.1:4100
-  $ fbpay paypal verify-online --api-url http://127.0.0.1:4100 --client-id fbpay-emulator-client-id --client-secret fbpay-emulator-client-secret --webhook-id WH1 --body body.json --headers headers.txt`,
+  $ fbpay paypal verify-online --base-url http://127.0.0.1:4100 --client-id fbpay-emulator-client-id --client-secret fbpay-emulator-client-secret --webhook-id WH1 --body body.json --headers headers.txt`,
     )
     .action(async (raw: unknown) => {
       const o = parseOptions(mockPaypalOptionsSchema, raw);
@@ -89,10 +89,11 @@ Examples:
             `client id ${String(i.client_id)} · secret ${i.client_secret ? String(i.client_secret) : '(yours, not shown)'} · token ttl ${o.tokenTtl} s`,
             i.webhook_id ? `webhook ${String(i.webhook_id)} → ${String(i.webhook_url)}` : 'no webhook yet: POST /v1/notifications/webhooks, or restart with --webhook-url',
             `deliveries name PAYPAL-CERT-URL ${String(i.cert_url)}, issued by the emulator CA ${pki.caPath}`,
-            `verify one: ${o.tls ? `NODE_EXTRA_CA_CERTS=${pki.caPath} ` : ''}fbpay paypal verify --body body.json --headers headers.txt --webhook-id ${String(i.webhook_id ?? 'WH')} --allow-cert-host 127.0.0.1 --ca ${pki.caPath}`,
+            `verify one: ${o.tls ? `NODE_EXTRA_CA_CERTS=${pki.caPath} ` : ''}fbpay paypal verify --body body.json --headers headers.txt --webhook-id ${i.webhook_id ? String(i.webhook_id) : '"$PAYPAL_WEBHOOK_ID"'} --allow-cert-host 127.0.0.1 --ca ${pki.caPath}   # trusted because you pass --allow-cert-host and --ca: a test CA, not PayPal\u2019s`,
           ];
           if (o.tls) lines.push(`trust it: NODE_EXTRA_CA_CERTS=${pki.caPath} (node) · curl --cacert ${pki.caPath} ${emu.url}/_fbpay/info`);
-          lines.push(ctx.chalk.dim(`try: fbpay trigger paypal-subscription-create --emulator ${emu.url}`));
+          // Over https, fbpay trigger (Node) must trust the emulator CA too, or the line fails on TLS.
+          lines.push(ctx.chalk.dim(`try: ${o.tls ? `NODE_EXTRA_CA_CERTS=${pki.caPath} ` : ''}fbpay trigger paypal-subscription-create --emulator ${emu.url}`));
           return lines;
         },
       });

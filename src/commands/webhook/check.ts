@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { UsageError } from '../../core/errors.js';
 import type { Ctx } from '../../ui/context.js';
 import { intOption, parseOptions } from '../options.js';
+import { openLocalCa } from './local-ca.js';
 
 export const webhookCheckOptionsSchema = z.object({
   to: z.optional(z.string().check(z.minLength(1))),
@@ -43,7 +44,7 @@ export function webhookCheckCommand(ctx: Ctx): Command {
     .option('--key <pem file>', 'paypal: private key to sign the valid deliveries with (default: a fresh test key)')
     .option('--cert <pem file>', 'paypal: the key\u2019s certificate, served on loopback during the run')
     .option('--cert-url <url>', 'paypal: PAYPAL-CERT-URL to send instead of the loopback one (you serve the certificate)')
-    .option('--https-ca <dir>', 'paypal: serve certificates over https, from a local CA kept in <dir> (written on first use; prints how to trust it)')
+    .option('--https-ca <dir>', 'paypal: a local CA kept in <dir> (written on first use; prints how to trust it) issues the test signing certificate and serves it over https')
     .option('--appkey <key>', 'midas: the appkey your endpoint verifies with (or MIDAS_APPKEY)')
     .option('--path <path>', 'midas: the path the sig is computed over (default: the --to URL\u2019s path)')
     .option('--only <ids>', 'run only these checks (comma-separated ids; see --list)')
@@ -82,7 +83,7 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
         if (stray) throw new UsageError('bad_option', `--${stray.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} is for the payments webhook; the ${callback} callback has no handshake and no payment to look up`, { hint: `drop --${stray.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}, or --kind` });
       }
       if (opts.httpsCa !== undefined && opts.certUrl !== undefined) throw new UsageError('bad_option', '--https-ca serves the certificate itself; --cert-url says you serve it: pass one', { hint: 'drop --cert-url, or --https-ca' });
-      const localCa = opts.httpsCa !== undefined ? await openLocalCa(ctx, opts.httpsCa) : undefined;
+      const localCa = opts.httpsCa !== undefined ? await openLocalCa(ctx, opts.httpsCa, opts.key !== undefined || opts.cert !== undefined) : undefined;
       if (opts.list) {
         const battery = await loadBattery(opts.provider, { secret: 'list', webhookId: 'list', appkey: 'list', kind: opts.kind, env: ctx.io.env });
         const rows = battery.checks.map((c) => ({ id: c.id, title: c.title, required: c.required, why: c.why }));
@@ -115,8 +116,8 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
             const { readInput } = await import('../../providers/input.js');
             const pem = async (file: string | undefined, flag: string) =>
               file === undefined ? undefined : (await readInput(file === '-' ? file : (await import('node:path')).resolve(ctx.io.cwd, file), ctx.io.stdin, { what: flag, maxBytes: 1024 * 1024 })).toString('utf8');
-            const certServerTls = localCa ? (await import('../../providers/paypal/local-ca.js')).issueLoopbackServerCert(localCa) : undefined;
-            return loadBattery('paypal', { webhookId, keyPem: await pem(opts.key, '--key'), certPem: await pem(opts.cert, '--cert'), certUrl: opts.certUrl, certServerTls, env: ctx.io.env });
+            const certServerTls = localCa?.serverTls();
+            return loadBattery('paypal', { webhookId, keyPem: await pem(opts.key, '--key'), certPem: await pem(opts.cert, '--cert'), certUrl: opts.certUrl, certServerTls, signingCa: localCa?.ca, env: ctx.io.env });
           }
           case 'midas': {
             const appkey = await ctx.requireSetting('midasAppkey', opts.appkey, 'Midas appkey');
@@ -181,16 +182,6 @@ Exit codes: 0 every required check passed · 1 a required check failed · 2 bad 
       const { wrapWords } = await import('../../ui/wrap.js');
       ctx.out(wrapWords(`${mark} ${what} ${target.origin}${target.pathname}: ${parts.join(', ')} in ${(report.elapsedMs / 1000).toFixed(1)} s`, ctx.columns));
       if (report.cause) ctx.out(wrapWords(`likely cause: ${report.cause}`, ctx.columns));
+      if (report.note) ctx.out(wrapWords(`note: ${report.note}`, ctx.columns));
     });
-}
-
-/** Loads (or writes, the first time) the local CA of --https-ca and says how a receiver trusts it. */
-async function openLocalCa(ctx: Ctx, dir: string) {
-  const { resolve } = await import('node:path');
-  const { loadOrCreateLocalCa, trustLines } = await import('../../providers/paypal/local-ca.js');
-  const ca = await loadOrCreateLocalCa(resolve(ctx.io.cwd, dir));
-  ctx.info(`${ca.created ? 'wrote a local CA' : 'local CA'}: ${ca.certPath} (certificates are served over https, signed by it)`);
-  for (const line of trustLines(ca.certPath)) ctx.info(`  ${line}`);
-  if (ca.created) ctx.info('  a receiver already running does not trust it yet: restart it with the line above');
-  return ca;
 }

@@ -8,6 +8,7 @@ import type { EventFixture, RenderedFixture, ScenarioFixture } from '../../core/
 import type { DeliveryResult, ReplayInput, ReplaySummary } from '../../providers/webhook/replay.js';
 import { collect, intOption, parseOptions } from '../options.js';
 import type { Ctx } from '../../ui/context.js';
+import { openLocalCa } from './local-ca.js';
 
 export const webhookReplayOptionsSchema = z.object({
   to: z.string().check(z.minLength(1)),
@@ -19,6 +20,7 @@ export const webhookReplayOptionsSchema = z.object({
   key: z.optional(z.string()),
   cert: z.optional(z.string()),
   certUrl: z.optional(z.string()),
+  httpsCa: z.optional(z.string().check(z.minLength(1))),
   appkey: z.optional(z.string()),
   path: z.optional(z.string()),
   set: z.array(z.string()),
@@ -52,6 +54,7 @@ export function webhookReplayCommand(ctx: Ctx): Command {
     .option('--key <pem file>', 'paypal: private key to sign with (default: a fresh test key)')
     .option('--cert <pem file>', "paypal: the key's certificate, served on loopback for the replay")
     .option('--cert-url <url>', 'paypal: PAYPAL-CERT-URL to send instead of the loopback one')
+    .option('--https-ca <dir>', 'paypal: a local CA kept in <dir> (written on first use; prints how to trust it) issues the test signing certificate and serves it over https')
     .option('--appkey <key>', 'midas: appkey (or MIDAS_APPKEY)')
     .option('--path <path>', 'midas: the path the signature covers (default: the --to path)')
     .option('--set <path=value>', 'override a body field (repeatable, JSON-typed values)', collect, [])
@@ -85,6 +88,7 @@ Examples:
   $ fbpay webhook replay capture.ndjson --to http://127.0.0.1:3000/webhook
   $ fbpay webhook replay capture.ndjson --to http://127.0.0.1:3000/webhook --resign --secret "$FB_APP_SECRET"
   $ fbpay webhook replay paypal-sale-completed --to http://127.0.0.1:3000/paypal --webhook-id WH-123
+  $ fbpay webhook replay paypal-subscription-lifecycle --to http://127.0.0.1:3000/paypal --webhook-id WH-123 --https-ca ./fbpay-ca
   $ fbpay webhook replay midas-delivery --to http://127.0.0.1:3000/midas/deliver --appkey "$MIDAS_APPKEY" --expect ret=0`,
     )
     .action(async (inputs: string[], raw: Record<string, unknown>) => {
@@ -245,8 +249,13 @@ async function resolveProvider(ctx: Ctx, inferred: Provider | undefined, opts: R
   if (provider === 'paypal') {
     const webhookId = await ctx.requireSetting('paypalWebhookId', opts.webhookId, 'PayPal webhook id');
     const keyPem = await readPem(opts.key, '--key');
-    const certPem = await readPem(opts.cert, '--cert');
-    return { provider, adapterOptions: { webhookId, keyPem, certPem, certUrl: opts.certUrl }, secrets: [] };
+    let certPem = await readPem(opts.cert, '--cert');
+    if (opts.httpsCa === undefined) return { provider, adapterOptions: { webhookId, keyPem, certPem, certUrl: opts.certUrl }, secrets: [] };
+    if (opts.certUrl !== undefined) throw new UsageError('bad_option', '--https-ca serves the certificate itself; --cert-url says you serve it: pass one', { hint: 'drop --cert-url, or --https-ca' });
+    const local = await openLocalCa(ctx, opts.httpsCa, keyPem !== undefined || certPem !== undefined);
+    let signKey = keyPem;
+    if (keyPem === undefined && certPem === undefined) ({ keyPem: signKey, certPem } = local.signing());
+    return { provider, adapterOptions: { webhookId, keyPem: signKey, certPem, certServerTls: local.serverTls() }, secrets: [] };
   }
   const appkey = await ctx.requireSetting('midasAppkey', opts.appkey, 'Midas appkey');
   return { provider, adapterOptions: { appkey, path: opts.path }, secrets: [appkey] };

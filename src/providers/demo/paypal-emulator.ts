@@ -64,6 +64,10 @@ export const paypalSubscriptionStep: DemoStep = {
       rec.check(Boolean(s1?.entitled) && s1?.custom_id === 'player-42', 'the receiver did not grant the subscriber after ACTIVATED + PAYMENT.SALE.COMPLETED');
       rec.check((s1?.sales.length ?? 0) === 1, 'the receiver did not link the sale to the subscription by billing_agreement_id');
       rec.say(`ACTIVATED and PAYMENT.SALE.COMPLETED delivered → receiver: ${s1?.custom_id ?? '?'} ${s1?.entitled ? 'granted' : 'NOT granted'}, sale ${s1?.sales[0] ?? '?'} linked by billing_agreement_id`, s1?.entitled ? 'ok' : 'bad');
+      rec.say(
+        'the receiver accepted them because it was started trusting the emulator’s CA (PAYPAL_CA, as fbpay paypal verify --ca): a local test CA, not PayPal’s; PayPal’s own certificates chain to PayPal’s CA',
+        'dim',
+      );
 
       const cancelled = await run(env, rec, emu.url, ['paypal-subscription-cancel', `subscription=${sub}`]);
       const endLedger = await ledger(env, rx);
@@ -71,7 +75,7 @@ export const paypalSubscriptionStep: DemoStep = {
       rec.check(cancelled.status === 'CANCELLED' && s2?.status === 'CANCELLED' && !s2.entitled, 'CANCELLED did not reach the receiver, or it did not revoke');
       rec.check(endLedger.rejected === 0, `the receiver rejected ${endLedger.rejected} emulator deliveries`);
       rec.say(`CANCELLED delivered → receiver: ${s2?.entitled === false ? 'revoked' : 'still granted!'}`, s2?.entitled === false ? 'ok' : 'bad');
-      Object.assign(rec.data, { subscription_id: sub, webhook_id: webhookId, granted: Boolean(s1?.entitled), final_status: s2?.status ?? null, revoked: s2?.entitled === false, grants: endLedger.grants });
+      Object.assign(rec.data, { subscription_id: sub, webhook_id: webhookId, receiver_trusted_by: 'PAYPAL_CA (the emulator CA, as --ca)', granted: Boolean(s1?.entitled), final_status: s2?.status ?? null, revoked: s2?.entitled === false, grants: endLedger.grants });
     } finally {
       await rx?.close();
       await emu.close();

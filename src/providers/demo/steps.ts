@@ -280,7 +280,10 @@ const paypal: DemoStep = {
     rec.cmd(`fbpay paypal verify --body body.json --headers headers.json --webhook-id ${webhookId} --cert paypal-test/cert.pem`);
     const v = await verifyPaypalWebhook(body, signed.headers, { webhookId, certPem, now });
     rec.check(v.valid, `verify: expected valid, failed checks: ${v.checks.filter((c) => !c.ok).map((c) => `${c.check}: ${c.detail}`).join('; ')}`);
-    rec.say(`${v.valid ? 'valid' : 'INVALID'}: crc32 ${v.crc}, SHA256withRSA ok; ${v.event.eventType} for subscription ${v.event.subscriptionId ?? '(none)'} (${v.event.subscriptionSource ?? 'no billing_agreement_id'})`, v.valid ? 'ok' : 'bad');
+    // A self-signed test certificate: the verdict rests on --cert, never on PayPal's CA, and says so.
+    rec.check(v.trust === '--cert', `verify: the test certificate was trusted by ${v.trust ?? 'nothing'}, not --cert`);
+    const verdict = v.valid ? `VERIFIED, trusted because you passed ${v.trust} (a self-signed test certificate; PayPal's own chain to PayPal's CA)` : 'NOT VERIFIED';
+    rec.say(`${verdict}: crc32 ${v.crc}, SHA256withRSA ok; ${v.event.eventType} for subscription ${v.event.subscriptionId ?? '(none)'} (${v.event.subscriptionSource ?? 'no billing_agreement_id'})`, v.valid ? 'ok' : 'bad');
     const tampered = Buffer.from(body.toString('utf8').replace('9.99', '0.99'));
     const t = await verifyPaypalWebhook(tampered, signed.headers, { webhookId, certPem, now, diagnose: false });
     rec.check(!t.valid, 'a tampered PayPal body verified');
@@ -288,7 +291,7 @@ const paypal: DemoStep = {
     const other = await verifyPaypalWebhook(body, signed.headers, { webhookId: 'WEBHOOK_ID', certPem, now, diagnose: false });
     rec.check(!other.valid, 'a PayPal delivery verified under another webhook id');
     rec.say(`checked with another webhook id (WEBHOOK_ID) → ${other.valid ? 'accepted!' : 'refused'}`, other.valid ? 'bad' : 'ok');
-    Object.assign(rec.data, { valid: v.valid, signed_string: signed.signedString, subscription_id: v.event.subscriptionId ?? null, tampered_refused: !t.valid, other_webhook_id_refused: !other.valid });
+    Object.assign(rec.data, { valid: v.valid, trusted_by: v.trust ?? null, signed_string: signed.signedString, subscription_id: v.event.subscriptionId ?? null, tampered_refused: !t.valid, other_webhook_id_refused: !other.valid });
   },
 };
 

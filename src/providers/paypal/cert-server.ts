@@ -14,8 +14,8 @@ export interface CertServer {
 
 /**
  * Serves certificate PEMs at http://127.0.0.1:<port>/certs/<id> (https:// with `tls`, for receivers that
- * refuse plain http, as PayPal's SDKs do) for the duration of a replay, so a
- * receiver in test mode can fetch the certificate the deliveries were signed for, like PayPal's
+ * refuse plain http, as PayPal's SDKs do) for the duration of a replay or check, so a receiver that
+ * allows this test host can fetch the certificate the deliveries were signed for, like PayPal's
  * `/v1/notifications/certs/CERT-…`.
  */
 export async function startCertServer(certs: Record<string, string>, opts: { host?: string; port?: number; tls?: { certPem: string; keyPem: string } } = {}): Promise<CertServer> {

@@ -69,11 +69,32 @@ export function issueLoopbackServerCert(ca: LocalCa, now = Math.floor(Date.now()
   return { certPem, keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
 }
 
+/**
+ * A message-signing key and its certificate issued by the local CA, for `webhook check --https-ca`: a
+ * receiver that trusts the CA (NODE_EXTRA_CA_CERTS, or its own CA setting) can check the chain for real.
+ */
+export function issueSigningCert(ca: Pick<LocalCa, 'keyPem'>, opts: { now?: number; cn?: string } = {}): { certPem: string; keyPem: string } {
+  const now = opts.now ?? Math.floor(Date.now() / 1000);
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const certPem = createCertificate({
+    subjectCn: opts.cn ?? 'fbpay local test message signing - not PayPal',
+    subjectOrg: 'fbpay test only',
+    issuerCn: 'fbpay local test CA - not for production',
+    issuerOrg: 'fbpay test only',
+    publicKey,
+    signingKey: ca.keyPem,
+    notBefore: now - 3600,
+    notAfter: now + 7 * 86400,
+  });
+  return { certPem, keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
+}
+
 /** What a receiver under test needs to trust the local CA, one line each. */
 export function trustLines(certPath: string): string[] {
   return [
     `Node:  NODE_EXTRA_CA_CERTS=${certPath} node your-receiver.js`,
     `curl:  curl --cacert ${certPath} …`,
+    `examples/paypal-receiver:  PAYPAL_CERT_HOSTS=127.0.0.1 PAYPAL_CA=${certPath} node server.mjs  (the chain is checked against it)`,
     `PHP:   curl_setopt($ch, CURLOPT_CAINFO, '${certPath}');  (or openssl.cafile=${certPath} in php.ini)`,
   ];
 }

@@ -59,7 +59,7 @@ export async function verifyWebhookOnline(opts: VerifyOnlineOptions): Promise<Ve
     const u = new URL(api);
     if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('protocol');
   } catch {
-    throw new UsageError('bad_url', `invalid --api-url "${api.slice(0, 100)}"`, { hint: `e.g. ${PAYPAL_SANDBOX_API} or ${PAYPAL_LIVE_API}` });
+    throw new UsageError('bad_url', `invalid --api-url/--base-url "${api.slice(0, 100)}"`, { hint: `e.g. ${PAYPAL_SANDBOX_API} or ${PAYPAL_LIVE_API}` });
   }
   try {
     JSON.parse(opts.body.toString('utf8'));
@@ -81,7 +81,7 @@ export async function verifyWebhookOnline(opts: VerifyOnlineOptions): Promise<Ve
     timeoutMs: opts.timeoutMs,
     dispatcher: opts.dispatcher,
   });
-  if (tokenRes.status < 200 || tokenRes.status > 299) throw apiError('token request', tokenRes, secrets, tokenRes.status === 401 ? 'check --client-id / --client-secret (PAYPAL_CLIENT_ID / PAYPAL_CLIENT_SECRET) and that --api-url matches their environment (sandbox or live)' : undefined);
+  if (tokenRes.status < 200 || tokenRes.status > 299) throw apiError('token request', tokenRes, secrets, tokenRes.status === 401 ? 'check --client-id / --client-secret (PAYPAL_CLIENT_ID / PAYPAL_CLIENT_SECRET) and that --api-url matches their environment (sandbox or live)' : tokenRes.status >= 500 ? 'PayPal\u2019s API failed, not your request: try again later' : 'is --api-url a PayPal API?');
   const token = readJson(tokenRes, 'token request', secrets).access_token;
   if (typeof token !== 'string' || token === '') throw new NetworkError('paypal_api_error', 'the token response has no access_token', { hint: 'is --api-url a PayPal API?' });
   secrets.push(token);
@@ -94,7 +94,9 @@ export async function verifyWebhookOnline(opts: VerifyOnlineOptions): Promise<Ve
     timeoutMs: opts.timeoutMs,
     dispatcher: opts.dispatcher,
   });
-  if (res.status < 200 || res.status > 299) throw apiError('verify-webhook-signature', res, secrets);
+  if (res.status < 200 || res.status > 299) {
+    throw apiError('verify-webhook-signature', res, secrets, res.status >= 500 ? 'PayPal\u2019s API failed, not your request: try again later' : 'PayPal refused the request itself, not the signature: is --webhook-id one of this app\u2019s webhooks, in the environment --api-url names (sandbox or live)?');
+  }
   const status = readJson(res, 'verify-webhook-signature', secrets).verification_status;
   if (typeof status !== 'string') throw new NetworkError('paypal_api_error', 'the verify response has no verification_status', { hint: 'is --api-url a PayPal API?' });
   return { verificationStatus: status, apiUrl: api, debugId: res.headers['paypal-debug-id'], latencyMs: performance.now() - started };
@@ -110,7 +112,7 @@ function readJson(res: HttpResponse, what: string, secrets: string[]): Record<st
   throw new NetworkError('paypal_api_error', redact(`${what}: the response is not JSON: ${res.body.toString('utf8').slice(0, 120)}`, secrets), { hint: 'is --api-url a PayPal API?' });
 }
 
-function apiError(what: string, res: HttpResponse, secrets: string[], hint?: string): NetworkError {
+function apiError(what: string, res: HttpResponse, secrets: string[], hint: string): NetworkError {
   let reason = '';
   try {
     const e = JSON.parse(res.body.toString('utf8')) as Record<string, unknown>;
@@ -120,6 +122,6 @@ function apiError(what: string, res: HttpResponse, secrets: string[], hint?: str
   }
   const debug = res.headers['paypal-debug-id'] ? ` (debug id ${res.headers['paypal-debug-id']})` : '';
   return new NetworkError('paypal_api_error', redact(`PayPal ${what} failed: HTTP ${res.status}${reason ? ` ${reason}` : ''}${debug}`, secrets), {
-    hint: hint ?? 'simulator deliveries cannot be verified online (they are signed with webhook id WEBHOOK_ID): use `fbpay paypal verify --body body.json --headers headers.json --webhook-id WEBHOOK_ID`',
+    hint,
   });
 }

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { generateTestKeyPair } from '../../../core/paypal/test-cert.js';
 import { startCertServer, type CertServer } from '../../paypal/cert-server.js';
+import { issueSigningCert } from '../../paypal/local-ca.js';
 import { createReplayAdapter } from '../../paypal/webhook-adapter.js';
 import type { ReplayAdapter, TamperMode } from '../adapter.js';
 import { expectAccepted, expectAcceptedTwice, expectRejected, expectWithinBudget, fixtureRenderer } from './common.js';
@@ -21,16 +22,19 @@ function otherWebhookId(than: string): string {
 /**
  * PayPal webhooks: the valid delivery is signed by the replay adapter with fbpay's test key (or
  * --key), its certificate served on loopback by the adapter's open(), over https when a local CA's
- * server certificate is given (a receiver in test mode fetches it from there), or at --cert-url. The refusals are built by more adapters on the same certificate URL: another key, another
- * webhook id; and an "attacker" key whose certificate sits on a host that is neither PayPal's nor the
- * loopback address the valid certificate uses (`localhost` instead of 127.0.0.1).
+ * server certificate is given, or at --cert-url. With a local CA (--https-ca) the test certificates are
+ * issued by it, so a receiver that trusts that CA checks the chain for real. The refusals are built by
+ * more adapters on the same certificate URL: another key, another webhook id; and an "attacker" key
+ * whose certificate (from the same CA when there is one: only its host is wrong) sits on a host that is
+ * neither PayPal's nor the loopback address the valid certificate uses (`localhost` instead of 127.0.0.1).
  */
 export async function createPaypalBattery(opts: BatteryOptions): Promise<Battery> {
   const render = opts.render ?? (await fixtureRenderer(opts));
   const webhookId = opts.webhookId!;
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   const own = opts.keyPem !== undefined || opts.certPem !== undefined || opts.certUrl !== undefined;
-  const mine = own ? { keyPem: opts.keyPem, certPem: opts.certPem } : generateTestKeyPair({ now: now() });
+  const fresh = () => (opts.signingCa ? issueSigningCert(opts.signingCa, { now: now() }) : generateTestKeyPair({ now: now() }));
+  const mine = own ? { keyPem: opts.keyPem, certPem: opts.certPem } : fresh();
   const tls = opts.certServerTls;
   // Throws the usage error (exit 2) for --cert without --key, --key without a certificate, before anything is sent.
   const valid = createReplayAdapter({ webhookId, keyPem: mine.keyPem, certPem: mine.certPem, certUrl: opts.certUrl, now, certServerTls: tls });
@@ -102,15 +106,21 @@ export async function createPaypalBattery(opts: BatteryOptions): Promise<Battery
     },
   ];
 
+  const premiseNote =
+    opts.certUrl !== undefined ? undefined
+    : tls ? `the certificate was served over https by a server the local CA issued${own ? '' : ', and the CA issued it too'}: the receiver must have been started trusting that CA (the lines printed above)`
+    : own ? undefined
+    : 'fbpay signed the valid delivery with a self-signed test certificate served over plain http on 127.0.0.1: a receiver that checks the chain or fetches certificates only over https refuses it whatever else it does; --https-ca <dir> issues it from a local CA your receiver can trust';
   return {
     provider: 'paypal',
+    premiseNote,
     checks,
     async open(signal) {
       await valid.open?.(signal ?? new AbortController().signal);
       // The certificate URL the valid adapter serves: the refusals point at the same one.
       const probe = await valid.build(render(EVENT), { target: new URL('http://127.0.0.1/'), now });
       const certUrl = Object.entries(probe.headers).find(([k]) => k.toLowerCase() === 'paypal-cert-url')?.[1] ?? '';
-      const stranger = generateTestKeyPair({ now: now() });
+      const stranger = fresh();
       otherKey = createReplayAdapter({ webhookId, keyPem: stranger.keyPem, certUrl, now });
       otherId = createReplayAdapter({ webhookId: otherWebhookId(webhookId), keyPem: mine.keyPem!, certUrl, now });
       attackerServer = await startCertServer({ 'CERT-attacker': stranger.certPem }, { tls });

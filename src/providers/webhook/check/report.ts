@@ -14,6 +14,7 @@ export function reportToJson(r: CheckReport) {
     required_inconclusive: r.requiredInconclusive,
     skipped: r.skipped,
     cause: r.cause ?? null,
+    ...(r.note ? { note: r.note } : {}),
     elapsed_ms: Math.round(r.elapsedMs),
     checks: r.checks.map((c) => ({
       id: c.id,

@@ -144,6 +144,7 @@ export async function runBattery(battery: Battery, opts: RunOptions): Promise<Ch
     inconclusive: inconclusive.length,
     requiredInconclusive: inconclusive.filter((o) => o.required).length,
     ...(premiseFailed ? { cause: likelyCause(premiseFailed.id, premiseFailed.result, statuses) } : {}),
+    ...(premiseFailed && battery.premiseNote ? { note: battery.premiseNote } : {}),
     skipped: outcomes.filter((o) => o.skipped).length,
     elapsedMs: performance.now() - started,
     checks: outcomes,

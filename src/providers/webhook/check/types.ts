@@ -67,6 +67,8 @@ export interface Battery {
   /** Resources held while checks run (PayPal: certificate servers). */
   open?(signal?: AbortSignal): Promise<void>;
   close?(): Promise<void>;
+  /** Said when the valid delivery is not accepted: a setup fact the user may have missed (not a diagnosis). */
+  premiseNote?: string;
 }
 
 /** What a provider battery is built from: the resolved settings of `webhook check`. */
@@ -85,6 +87,8 @@ export interface BatteryOptions {
   certServerTls?: { certPem: string; keyPem: string };
   /** facebook: check an app callback instead of the payments webhook (`--kind`). */
   kind?: 'payments' | 'deauthorize' | 'data-deletion';
+  /** paypal: issue the test signing certificates from this (local) CA, so a receiver trusting it checks the chain. */
+  signingCa?: { keyPem: string };
   /** midas */
   appkey?: string;
   path?: string;
@@ -118,6 +122,8 @@ export interface CheckReport {
   requiredInconclusive: number;
   /** When some premise failed: the likely cause, from what every reply had in common ("every request got 404: is the path right?"). */
   cause?: string;
+  /** The battery's premiseNote, when a premise failed. */
+  note?: string;
   skipped: number;
   elapsedMs: number;
   checks: CheckOutcome[];
