@@ -69,8 +69,11 @@ async function onTerminal(argv: string[], columns: number, opts: { env?: Record<
 const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const fbpay = (args: string[]) => [process.execPath, BIN, ...args].map(sh).join(' ');
 
+/** A follow-up command on a line of its own is a value the user copies: kept whole, like an id. */
+const WHOLE_COMMAND = /^\s*`fbpay [^`]*`$/;
+
 function expectFits(lines: string[], columns: number) {
-  for (const l of lines) expect(columnsOf(l), `wider than ${columns} columns:\n${l}`).toBeLessThanOrEqual(columns);
+  for (const l of lines) if (!WHOLE_COMMAND.test(l)) expect(columnsOf(l), `wider than ${columns} columns:\n${l}`).toBeLessThanOrEqual(columns);
 }
 
 describe.runIf(HAS_PYTHON)('webhook check on a terminal', () => {
@@ -120,7 +123,7 @@ describe.runIf(HAS_PYTHON)('payment get on a terminal', () => {
       expect(text).toContain(value);
     }
     expect(text).toMatch(/^application Castle Siege: [^…]*… \(1000000000000001\)$/m);
-    expect(text).toContain('`fbpay payment dispute 1621702554627001 --reason …`'); // a command is never broken across lines
+    expect(text).toMatch(/`fbpay payment dispute 1621702554627001 --reason GRANTED_REPLACEMENT_ITEM --graph-url http:\/\/127\.0\.0\.1:\d+`/); // whole, on its own line: it runs as printed // a command is never broken across lines
   });
 
   it('at 120 columns the tables are whole', async () => {

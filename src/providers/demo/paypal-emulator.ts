@@ -65,7 +65,7 @@ export const paypalSubscriptionStep: DemoStep = {
       rec.check((s1?.sales.length ?? 0) === 1, 'the receiver did not link the sale to the subscription by billing_agreement_id');
       rec.say(`ACTIVATED and PAYMENT.SALE.COMPLETED delivered → receiver: ${s1?.custom_id ?? '?'} ${s1?.entitled ? 'granted' : 'NOT granted'}, sale ${s1?.sales[0] ?? '?'} linked by billing_agreement_id`, s1?.entitled ? 'ok' : 'bad');
       rec.say(
-        'the receiver accepted them because it was started trusting the emulator’s CA (PAYPAL_CA, as fbpay paypal verify --ca): a local test CA, not PayPal’s; PayPal’s own certificates chain to PayPal’s CA',
+        'the receiver accepted them because it was started trusting the emulator’s CA (PAYPAL_CA, what --ca is to paypal verify): a local test CA, not PayPal’s; PayPal’s own certificates chain to PayPal’s CA',
         'dim',
       );
 
