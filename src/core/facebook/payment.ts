@@ -111,8 +111,9 @@ function toScaled(amount: string, scale: number): bigint {
 }
 
 function decimals(amount: string): number {
-  const i = amount.indexOf('.');
-  return i < 0 ? 0 : amount.trim().length - i - 1;
+  const s = amount.trim();
+  const i = s.indexOf('.');
+  return i < 0 ? 0 : s.length - i - 1;
 }
 
 /** Compares two decimal amounts exactly: -1, 0 or 1. Throws UsageError on a malformed amount. */
