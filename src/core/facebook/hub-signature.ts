@@ -209,6 +209,6 @@ function phpStyleJson(json: string): string {
 }
 
 function printable(s: string): string {
-  const cut = s.length > 40 ? s.slice(0, 40) + '…' : s;
-  return cut.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = s.slice(0, 40).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.length > 40 ? `${escaped}…` : escaped;
 }
