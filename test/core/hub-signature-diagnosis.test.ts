@@ -28,6 +28,7 @@ describe('parseHubSignature: what a user may paste', () => {
     [`x-hub-signature-256:sha256=${hex64}`, 'sha256'],
     [`X-Hub-Signature:   sha1=${'cd'.repeat(20)}`, 'sha1'],
     [`sha256= ${hex64} `, 'sha256'],
+    [`X-Hub-Signature-256 :  sha256=${hex64}`, 'sha256'],
   ])('%j → %s, lowercase hex', (value, algorithm) => {
     const p = parseHubSignature(value);
     expect(p.algorithm).toBe(algorithm);
@@ -41,6 +42,7 @@ describe('parseHubSignature: what a user may paste', () => {
     usageError(() => parseHubSignature(`xsha256=${hex64}`));
     usageError(() => parseHubSignature(`sha256=${hex64}\nsha1=${'cd'.repeat(20)}`));
     usageError(() => parseHubSignature(`prefix X-Hub-Signature-256: sha256=${hex64}`));
+    usageError(() => parseHubSignature(`xX-Hub-Signature: sha256=${hex64}`));
     // non-printable characters are shown escaped
     expect(usageError(() => parseHubSignature('md5=\u0001é')).message).toMatch(/got "md5=\\u0001\\u00e9"$/);
   });
@@ -58,6 +60,10 @@ describe('parseHubSignature: what a user may paste', () => {
     expect(usageError(() => parseHubSignature(`sha1=${'a'.repeat(40)}`.replace(/a$/, 'g'))).message).toMatch(/must be 40 hex characters, got 40/);
     expect(usageError(() => parseHubSignature(`sha256=g${'a'.repeat(63)}`)).message).toMatch(/got 64 character/);
     expect(usageError(() => parseHubSignature(`sha256=${'a'.repeat(63)}g`)).message).toMatch(/got 64 character/);
+    // the length hints only for a right-length hex digest under the other prefix
+    expect(usageError(() => parseHubSignature(`sha256=g${'a'.repeat(63)}`)).hint).toBe('copy the whole header value');
+    expect(usageError(() => parseHubSignature(`sha1=g${'a'.repeat(39)}`)).hint).toBe('copy the whole header value');
+    expect(usageError(() => parseHubSignature(`sha1=g${'a'.repeat(63)}`)).hint).toBe('that looks like a sha256 digest: use the sha256= prefix');
   });
 
   it('a mismatch names the header and the HMAC used', () => {
@@ -139,6 +145,31 @@ describe('diagnoseHubSignature: names only the change that was tried and matched
     expect(causes(original, `x${SECRET}`)).toEqual([['secret_unusual', false]]);
     expect(causes(original, `${SECRET}x`)).toEqual([['secret_unusual', false]]);
     expect(causes(original, `12|${SECRET}`)).toEqual([['unknown', false]]);
+  });
+
+  it('exact messages of a match and of the hints', () => {
+    expect(first(original + '\n', sign(original))[0].message).toBe(
+      'the body has a trailing newline that was not signed: that version matches the signature — verify the raw request bytes, before any parsing',
+    );
+    expect(first(JSON.stringify(parsed, null, 2), sign('x'))[0].message).toBe(
+      'the body is pretty-printed JSON; Facebook sends compact JSON, so this is probably not the raw body as received',
+    );
+    expect(first(original + ' ', sign('x'))[0].message).toBe('the body ends with whitespace (an editor or echo may have added a newline)');
+  });
+
+  it('corner cases: several trailing newlines, an inner newline, spaces before a line break, a blank or "|"-led secret', () => {
+    expect(first(original + '\n\r\n', sign(original))[0].cause).toBe('body_trailing_newline');
+    expect(first('{"a":\n1}\n', sign('{"a":\n1}'))[0].cause).toBe('body_trailing_newline');
+    expect(first('{ "a": 1,\n  "b": 2}', sign('x')).map((x) => x.cause)).toEqual(['body_pretty_printed']);
+    expect(first(original, sign(original, ''), '   ').map((x) => [x.cause, x.matched])).toEqual([['secret_unusual', false]]);
+    expect(first(original, sign('x'), '|abc').map((x) => x.cause)).toEqual(['unknown']);
+  });
+
+  it('a signature that matches as received is not explained by any change', () => {
+    for (const body of [original, original + '\n', `${JSON.stringify(parsed, null, 2)}\n`]) {
+      const d = first(body, sign(body));
+      expect(d.every((x) => x.matched === false), body).toBe(true);
+    }
   });
 
   it('a malformed header gives no diagnosis', () => {

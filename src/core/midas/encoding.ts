@@ -14,6 +14,7 @@ import { UsageError } from '../errors.js';
 const HEX = '0123456789ABCDEF';
 
 function encodeBytes(input: string, keep: (b: number) => boolean): string {
+  // Stryker disable next-line StringLiteral: equivalent: '' means utf8
   const bytes = Buffer.from(input, 'utf8');
   let out = '';
   for (const b of bytes) {
@@ -45,11 +46,13 @@ export function callbackEncode(input: string): string {
  * escape is kept literally, and `+` becomes a space only when `formEncoded`. The bytes must be UTF-8.
  */
 export function percentDecode(input: string, formEncoded = false, what = 'value'): string {
+  // Stryker disable next-line StringLiteral: equivalent: '' means utf8
   const src = Buffer.from(input, 'utf8');
   const out = Buffer.alloc(src.length);
   let n = 0;
   for (let i = 0; i < src.length; i++) {
     const b = src[i];
+    // Stryker disable next-line ArithmeticOperator,EqualityOperator,ConditionalExpression: equivalent: isHex(undefined) is false past the end, so the bound check only saves two reads
     if (b === 0x25 && i + 2 < src.length && isHex(src[i + 1]) && isHex(src[i + 2])) {
       out[n++] = parseInt(String.fromCharCode(src[i + 1], src[i + 2]), 16);
       i += 2;
@@ -61,6 +64,7 @@ export function percentDecode(input: string, formEncoded = false, what = 'value'
   }
   const bytes = out.subarray(0, n);
   const text = bytes.toString('utf8');
+  // Stryker disable next-line StringLiteral: equivalent: '' means utf8
   if (!Buffer.from(text, 'utf8').equals(bytes)) {
     throw new UsageError('midas_bad_utf8', `${what} is not UTF-8 once percent-decoded`, {
       hint: 'Tencent signs UTF-8 values; a GBK-encoded value cannot be verified here',
