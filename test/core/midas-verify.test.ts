@@ -57,6 +57,8 @@ describe('midasVerify: what it reports', () => {
     expect(wrong.source_string).toBe(wrong.tried[0].source_string);
     expect(wrong.tried.map((t) => [t.rule, t.matched])).toEqual([['callback', false], ['openapi', false]]);
     expect(verify(params, sig(params), 1_700_000_000, { method: undefined }).valid).toBe(true);
+    // no rule to try: nothing matches, nothing was built
+    expect(verify(params, sig(params), 1_700_000_000, { rules: [] })).toMatchObject({ valid: false, rule: null, source_string: '', tried: [] });
   });
 
   it('ts: missing is a warning, not a number is a problem, old and future are problems beyond maxSkew', () => {
