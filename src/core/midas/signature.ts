@@ -212,6 +212,7 @@ export function midasVerify(input: MidasVerifyInput): MidasVerifyResult {
   }
   // A sender on PHP ≥ 5.3 without the SDK's ~ → %7E fix signs "~" unencoded: recognise it.
   if (!matched && rules.includes('openapi') && Object.entries(input.params).some(([k, v]) => k.includes('~') || v.includes('~'))) {
+    // Stryker disable next-line StringLiteral: equivalent: any rule but 'callback' signs the OpenAPI way, and only the query string is used here
     const s = midasSign({ method, path: input.path, params: input.params, appkey: input.appkey, rule: 'openapi' });
     const source = `${s.method}&${s.encoded_path}&${rawurlencode(s.query_string)}`;
     const sig = createHmac('sha1', midasKey(input.appkey)).update(source, 'utf8').digest('base64');
