@@ -56,9 +56,27 @@ describe('verdict', () => {
     [[['charge', 'initiated']], 'wait'],
     [[['charge', 'completed'], ['refund', 'initiated']], 'wait'],
     [[['charge', 'failed']], 'none'],
+    // A status fbpay does not know is never read as completed: a pending charge delivers nothing.
+    [[['charge', 'pending']], 'none'],
+    [[['charge', 'completed'], ['refund', 'pending']], 'none'],
+    [[['charge', 'completed'], ['refund', 'COMPLETED']], 'none'],
+    [[['charge', 'completed'], ['upgrade', 'completed']], 'none'],
     [[], 'none'],
   ] as Array<[Array<[string, string]>, string]>)('%j → %s', (actions, expected) => {
     expect(verdict(pay(actions)).action).toBe(expected);
+  });
+  it('an unknown status or type says so in the reason', () => {
+    expect(verdict(pay([['charge', 'pending']])).reason).toMatch(/charge pending \(0\.99 USD\); unknown status/);
+    expect(verdict(pay([['upgrade', 'completed']])).reason).toMatch(/upgrade completed \(0\.99 USD\); unknown action type/);
+  });
+  it('actions updated at the same time: the later one in the array decides', () => {
+    const at = (type: string) => ({ type, status: 'completed', time_created: t(0), time_updated: t(5) });
+    expect(verdict({ id: '1', actions: [at('charge'), at('refund')] }).action).toBe('revoke');
+    expect(verdict({ id: '1', actions: [at('refund'), at('charge')] }).action).toBe('fulfil');
+    // time_updated decides over time_created; an action without any time never displaces a dated later one
+    expect(latestAction({ actions: [{ ...at('refund'), time_updated: t(9) }, { ...at('charge'), time_created: t(20) }] })?.type).toBe('refund');
+    expect(latestAction({ actions: [at('charge'), { type: 'refund', status: 'completed' }] })?.type).toBe('refund');
+    expect(latestAction({ actions: [{ type: 'refund', status: 'completed' }, at('charge')] })?.type).toBe('charge');
   });
   it('a pending dispute adds the reminder; a resolved one does not', () => {
     expect(verdict(pay([['charge', 'completed']], [{ status: 'pending' }])).reason).toMatch(/fbpay payment dispute 42/);
@@ -94,31 +112,62 @@ describe('payment schema', () => {
 });
 
 describe('amounts', () => {
-  const dec = fc.tuple(fc.nat(100000), fc.nat(99)).map(([i, f]) => `${i}.${String(f).padStart(2, '0')}`);
-  it('compare exactly (no float rounding) and agree with integer cents', () => {
+  // 0 to 6 decimals, and optional whitespace around (as a flag value or a fixture may carry it)
+  const dec = fc
+    .tuple(fc.nat(100000), fc.nat(6), fc.nat(999999), fc.constantFrom('', ' ', '\t'), fc.constantFrom('', ' ', '\n'))
+    .map(([i, n, f, pre, post]) => pre + (n === 0 ? `${i}` : `${i}.${String(f).padStart(6, '0').slice(0, n)}`) + post);
+  /** The amount in millionths, computed from the digits alone. */
+  const micros = (s: string) => {
+    const [whole, frac = ''] = s.trim().split('.');
+    return BigInt(whole + frac.padEnd(6, '0'));
+  };
+  it('compare, add and subtract exactly (no float rounding), whatever the number of decimals', () => {
     fc.assert(
       fc.property(dec, dec, (a, b) => {
-        const ca = Math.round(Number(a) * 100);
-        const cb = Math.round(Number(b) * 100);
-        expect(compareAmounts(a, b)).toBe(Math.sign(ca - cb));
-        expect(compareAmounts(addAmounts(subtractAmounts(a, b), b), a)).toBe(ca >= cb ? 0 : 1);
+        const d = micros(a) - micros(b);
+        expect(compareAmounts(a, b)).toBe(d < 0n ? -1 : d > 0n ? 1 : 0);
+        expect(micros(subtractAmounts(a, b))).toBe(d < 0n ? 0n : d);
+        expect(micros(addAmounts(a, b))).toBe(micros(a) + micros(b));
+        expect(subtractAmounts(a, b)).toMatch(/^\d+\.\d{2,}$/);
       }),
       { numRuns: 1000 },
     );
     expect(compareAmounts('0.30', '0.3')).toBe(0);
     expect(compareAmounts('1.10', '1.09')).toBe(1);
+    expect(compareAmounts('1.005', '1.01')).toBe(-1);
+    expect(compareAmounts(' 1.555', '1.6')).toBe(-1);
+    expect(subtractAmounts('1', '0.999')).toBe('0.001');
+    expect(subtractAmounts('0.5', '2')).toBe('0.00');
+    expect(addAmounts('0.5', '0.25')).toBe('0.75');
   });
-  it('malformed amounts are usage errors', () => {
+  it('malformed amounts are usage errors (exit 2), on either side; well-formed ones never throw', () => {
+    const wellFormed = /^\s*\d+(\.\d+)?\s*$/;
+    let samples = 0;
+    let refused = 0;
     fc.assert(
-      fc.property(fc.string(), (s) => {
+      fc.property(fc.oneof(fc.string(), fc.stringMatching(/^-?\d{0,3}[.,]?\d{0,3}[a-z]?$/)), fc.boolean(), (s, left) => {
+        samples++;
+        const call = () => (left ? compareAmounts(s, '1') : compareAmounts('1', s));
+        if (wellFormed.test(s)) return void expect(call).not.toThrow();
+        refused++;
+        expect(call).toThrow(FbpayError);
         try {
-          compareAmounts(s, '1');
+          call();
         } catch (e) {
-          expect(e).toBeInstanceOf(FbpayError);
+          expect((e as FbpayError).exitCode).toBe(2);
+          expect((e as FbpayError).code).toBe('bad_amount');
         }
       }),
       { numRuns: 1000 },
     );
+    // both branches ran: most samples are refused, some are amounts
+    expect(refused).toBeGreaterThan(samples / 2);
+    expect(refused).toBeLessThan(samples);
+    for (const bad of ['', ' ', '1.', '.5', '-1', '1e3', '1,5', 'abc', '0x10', '1.2.3', 'NaN', 'Infinity']) {
+      expect(() => compareAmounts(bad, '1'), bad).toThrow(/is not an amount/);
+      expect(() => subtractAmounts('1', bad), bad).toThrow(/is not an amount/);
+      expect(() => addAmounts(bad, '1'), bad).toThrow(/is not an amount/);
+    }
   });
   it('refundProblem: above refundable, wrong currency, zero', () => {
     const p = { refundable_amount: { currency: 'USD', amount: '0.99' } };

@@ -121,14 +121,38 @@ describe('PayPal properties', () => {
     );
   });
 
-  it('the certificate URL policy never admits a non-PayPal host, whatever the URL', () => {
+  it('the certificate URL policy admits exactly https on a PayPal host, default port, no credentials', () => {
+    const hosts = ['api.paypal.com', 'api.sandbox.paypal.com', 'api-m.paypal.com', 'api-m.sandbox.paypal.com'];
+    // URLs around PayPal's certificate hosts: lookalikes, other schemes, ports, credentials, case.
+    const host = fc.oneof(
+      { arbitrary: fc.constantFrom(...hosts), weight: 4 },
+      fc.constantFrom(...hosts).map((h) => h.toUpperCase()),
+      fc.constantFrom(...hosts).chain((h) => fc.constantFrom(`${h}.evil.example`, `evil${h}`, `x.${h}`, h.replace('paypal', 'paypa1'), `${h}:443`, `${h}:8443`)),
+      fc.domain(),
+    );
+    const url = fc
+      .tuple(fc.constantFrom('https', 'https', 'https', 'http', 'ftp'), fc.constantFrom('', '', '', 'user@', 'user:pw@'), host, fc.webPath(), fc.constantFrom('', '?a=1', '#f'))
+      .map(([scheme, cred, h, path, tail]) => `${scheme}://${cred}${h}${path}${tail}`);
+    const counts = { ok: 0, refused: 0 };
     fc.assert(
-      fc.property(fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.string()), (url) => {
-        const v = checkCertUrl(url);
-        if (v.ok) expect(['api.paypal.com', 'api.sandbox.paypal.com', 'api-m.paypal.com', 'api-m.sandbox.paypal.com']).toContain(new URL(url).hostname);
+      fc.property(fc.oneof({ arbitrary: url, weight: 4 }, fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.string()), (text) => {
+        const v = checkCertUrl(text);
+        let u: URL | undefined;
+        try {
+          u = new URL(text);
+        } catch {
+          u = undefined;
+        }
+        const admissible = !!u && u.protocol === 'https:' && hosts.includes(u.hostname) && (u.port === '' || u.port === '443') && !u.username && !u.password;
+        expect(v.ok, text).toBe(admissible);
+        expect(typeof v.detail).toBe('string');
+        counts[v.ok ? 'ok' : 'refused']++;
       }),
       { numRuns: 3000 },
     );
+    // both branches really ran (about 1 sample in 5 is admissible)
+    expect(counts.ok).toBeGreaterThanOrEqual((counts.ok + counts.refused) / 20);
+    expect(counts.refused).toBeGreaterThanOrEqual((counts.ok + counts.refused) / 2);
   });
 
   it('event info never throws', () => {

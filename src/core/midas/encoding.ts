@@ -66,6 +66,7 @@ export function percentDecode(input: string, formEncoded = false): string {
   let n = 0;
   for (let i = 0; i < src.length; i++) {
     const b = src[i];
+    // Stryker disable next-line ArithmeticOperator,EqualityOperator,ConditionalExpression: equivalent: isHex(undefined) is false past the end, so the bound check only saves two reads
     if (b === 0x25 && i + 2 < src.length && isHex(src[i + 1]) && isHex(src[i + 2])) {
       out[n++] = parseInt(String.fromCharCode(src[i + 1], src[i + 2]), 16);
       i += 2;
