@@ -279,7 +279,7 @@ const EXAMPLES: Example[] = [
     },
   },
   // ── Graph API ──
-  { line: 'fbpay consume "$PURCHASE_TOKEN" --access-token "$USER_TOKEN"', needs: ['graph'], setup: purchase },
+  { line: 'fbpay consume "$PURCHASE_TOKEN" --access-token "$USER_TOKEN"', needs: ['graph'], setup: purchase, stdout: /consumed/i },
   { line: 'fbpay purchases --access-token "$USER_TOKEN" --consume-all', needs: ['graph'], setup: purchase, stdout: /consum/i },
   { line: 'fbpay payment get 1621702554627001 --app-id "$FB_APP_ID" --secret "$FB_APP_SECRET"', needs: ['graph'], setup: async (c) => void (await payment(c, { id: '1621702554627001' }).catch(() => undefined)), stdout: /fulfil/ },
   {
@@ -291,7 +291,7 @@ const EXAMPLES: Example[] = [
     code: 2,
     stderr: /--yes/,
   },
-  { line: 'fbpay payment dispute <id> --reason GRANTED_REPLACEMENT_ITEM --yes', needs: ['graph'], setup: async (c) => void (c.vars.disputed = await payment(c, { dispute: true })), subst: (c) => ({ '<id>': c.vars.disputed }) },
+  { line: 'fbpay payment dispute <id> --reason GRANTED_REPLACEMENT_ITEM --yes', needs: ['graph'], setup: async (c) => void (c.vars.disputed = await payment(c, { dispute: true })), subst: (c) => ({ '<id>': c.vars.disputed }), stdout: /GRANTED_REPLACEMENT_ITEM|dispute/i },
   { line: 'fbpay explain 1383001', stdout: /1383001/ },
   {
     // FB_GRAPH_URL is the emulator here, which runs the handshake against example.com: unreachable offline,
@@ -307,6 +307,7 @@ const EXAMPLES: Example[] = [
     line: 'fbpay webhook unsubscribe [--object payments [--fields disputes]]',
     needs: ['graph'],
     setup: resubscribe,
+    stdout: /✓ removed/,
     // Restores the demo's subscription, which later lines rely on.
     check: async (c) => resubscribe(c),
   },
@@ -321,6 +322,8 @@ const EXAMPLES: Example[] = [
       ready: /listening on (http:\/\/127\.0\.0\.1:\d+)/,
       then: async (_c, url) => expect((await fetch(`${url}/_fbpay/info`)).status).toBe(200),
     },
+    // The summary Ctrl-C prints, and with --seed the seeded ids (checked against the emulator's own seeding).
+    check: (_c, r) => void expect(r.stdout + r.stderr).toMatch(/request|stopped|summary/i),
   },
   {
     line: 'fbpay trigger fb-purchase --emulator http://127.0.0.1:4000',
@@ -364,6 +367,7 @@ const EXAMPLES: Example[] = [
   {
     line: 'fbpay webhook verify --body update.json --signature "sha256=…"',
     subst: (c) => ({ '…': createHmac('sha256', SECRET).update(readFileSync(join(c.dir, 'update.json'))).digest('hex') }),
+    stdout: /✓ X-Hub-Signature-256 valid/,
   },
   { line: 'fbpay webhook replay fb-payment-charge --to http://127.0.0.1:3000/webhook --secret "$FB_APP_SECRET"', needs: ['facebook-receiver', 'graph'], stdout: /sent 1 · ok 1/ },
   { line: 'fbpay webhook replay fb-dispute-lifecycle --to http://127.0.0.1:3000/webhook --graph-url http://127.0.0.1:4000', needs: ['facebook-receiver', 'graph'], stdout: /sent 4 · ok 4/ },
@@ -386,7 +390,7 @@ const EXAMPLES: Example[] = [
   },
   { line: 'fbpay webhook replay paypal-subscription-lifecycle --to http://127.0.0.1:3000/paypal --webhook-id WH-123', needs: ['paypal-receiver'], stdout: /sent (\d+) · ok \1 · failed 0/ },
   { line: 'fbpay webhook replay midas-delivery --to http://127.0.0.1:3000/midas/deliver --appkey "$MIDAS_APPKEY"', needs: ['midas-receiver'], stdout: /sent (\d+) · ok \1 · failed 0/ },
-  { line: 'fbpay webhook challenge --to http://127.0.0.1:3000/webhook --verify-token my-token', needs: ['facebook-receiver'] },
+  { line: 'fbpay webhook challenge --to http://127.0.0.1:3000/webhook --verify-token my-token', needs: ['facebook-receiver'], stdout: /challenge/i },
   {
     line: 'fbpay webhook listen --port 4242 --secret "$FB_APP_SECRET" --record capture.ndjson [--forward-to http://127.0.0.1:3000/webhook] [--now 2024-08-02T19:34:57Z]',
     needs: ['facebook-receiver'],
@@ -501,6 +505,7 @@ const EXAMPLES: Example[] = [
       const { sig } = midasSign({ method: 'GET', path: '/cgi-bin/deliver', params, appkey: MIDAS_APPKEY, rule: 'callback' });
       c.vars.RAW_QUERY_WITH_SIG = `${c.vars.RAW_QUERY}&sig=${encodeURIComponent(sig)}`;
     },
+    stdout: /^valid \(callback rule\)/m,
   },
   {
     line: `fbpay midas order --appid … --openid … --openkey … --pf … --pfkey … --zoneid 1 --payitem 'gold*10*1' --goodsmeta '金币*10 金币' --goodsurl https://… [--send --base-url http://127.0.0.1:4100]`,
@@ -516,12 +521,12 @@ const EXAMPLES: Example[] = [
       record(c, '--provider midas --appkey "$MIDAS_APPKEY"', async (url) => {
         for (let i = 1; i <= 4; i++) expect((await fetch(`${url}/cgi-bin/deliver?${midasCallback(`d${i}`)}`)).status).toBe(200);
       }),
-    stdout: /callback/i,
+    stdout: /^valid \(callback rule\)/m,
   },
   {
     line: 'fbpay midas verify --appkey "$MIDAS_APPKEY" --query "https://game.example.com/cgi-bin/deliver?openid=…&sig=…"',
     subst: () => ({ 'openid=…&sig=…': midasCallback('q1') }),
-    stdout: /callback/i,
+    stdout: /^valid \(callback rule\)/m,
   },
   // ── Midas emulator ──
   {
@@ -689,6 +694,8 @@ describe('README examples', () => {
 
   it('every README command line has an entry in this table, and every entry is a README line', () => {
     const known = new Set(EXAMPLES.map((e) => e.line));
+    // Every line that runs asserts a piece of its output (its exit code is always asserted).
+    expect(EXAMPLES.filter((e) => !e.elsewhere && !e.stdout && !e.stderr && !e.check && !e.server).map((e) => e.line), 'entries asserting no output').toEqual([]);
     expect(readme.filter((l) => !known.has(l)), 'README lines with no entry here').toEqual([]);
     expect([...known].filter((l) => !readme.includes(l)), 'entries whose line is no longer in the README').toEqual([]);
   });
