@@ -1,6 +1,9 @@
 /**
- * Issue 13 §4: every command line in the README's ```sh blocks runs as written, against the demo's
- * services (the Graph emulator and the sample receiver in examples/facebook-receiver).
+ * Issue 13 §4: every command line in the README's ```sh blocks runs as written, against local services:
+ * the demo's (the Graph emulator and examples/facebook-receiver), the PayPal emulator with
+ * examples/paypal-receiver (WH1, trusting the emulator's CA; its deliveries pass through a tee that keeps
+ * the last one as a user would capture it), a second PayPal receiver in test mode (WH-123, for fbpay's
+ * own signing), and the Midas emulator delivering to examples/midas-receiver.
  *
  * Table-driven: each README line (comment stripped) has one entry saying which services it needs, the
  * files and shell variables it assumes, placeholders (`<id>`, `…`) and what it must do. A line whose
@@ -9,9 +12,10 @@
  * are listed with where or why. A README line without an entry, or an entry without its line, fails.
  *
  * As written means: run by bash, `fbpay` on PATH (the built bin/fbpay.js), in a scratch directory,
- * CI=true. Two things are mapped and nothing else: the README's fixed ports (3000 receiver,
- * 4000 emulator, 4242 listen) become free ports so parallel runs never collide, and `[…]` optional
- * parts run both without and with their content.
+ * CI=true. Three things are mapped and nothing else: the README's fixed ports (3000 a receiver, 4000
+ * the Graph emulator, 4100 the PayPal or Midas emulator — chosen by the entry's needs —, 4242 listen)
+ * become free ports so parallel runs never collide, `[…]` optional parts (nested too) run both without
+ * and with their content, and a line continued with `\` is one command.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
