@@ -298,13 +298,14 @@ const EXAMPLES: Example[] = [
   { line: 'fbpay payment dispute <id> --reason GRANTED_REPLACEMENT_ITEM --yes', needs: ['graph'], setup: async (c) => void (c.vars.disputed = await payment(c, { dispute: true })), subst: (c) => ({ '<id>': c.vars.disputed }), stdout: /GRANTED_REPLACEMENT_ITEM|dispute/i },
   { line: 'fbpay explain 1383001', stdout: /1383001/ },
   {
-    // FB_GRAPH_URL is the emulator here, which runs the handshake against example.com: unreachable offline,
-    // so Facebook's refusal (2200, exit 3 with a hint) is what this line does inside the suite.
+    // Facebook's own line (a public callback). FB_GRAPH_URL is the emulator here, which never calls out:
+    // it refuses a non-loopback callback_url unless started with --allow-remote (Graph error 100, exit 3).
+    // The handshake itself runs in the emulator section's `webhook subscribe --graph-url …` line.
     line: 'fbpay webhook subscribe --callback-url https://example.com/fb/webhook --verify-token "$FB_VERIFY_TOKEN" [--fields actions,disputes]',
     needs: ['graph'],
     setup: (c) => void (c.vars.FB_VERIFY_TOKEN = VERIFY_TOKEN),
     code: 3,
-    stderr: /2200|callback|refused/i,
+    stderr: /callback_url must be a loopback URL in the emulator \(start it with --allow-remote\)/,
   },
   { line: 'fbpay webhook subscriptions', needs: ['graph'], setup: resubscribe, stdout: /payments/ },
   {
