@@ -72,6 +72,13 @@ function graphHint(code: number | undefined, call: GraphCallContext, subcode?: n
   if (code === 100 && call.operation === 'refund') {
     return 'check the payment id, that the APP token of the app that sold it is used, and that amount and currency match the refundable amount (`fbpay payment get` shows it)';
   }
+  if (code === 100 && call.operation === 'subscriptions') {
+    return 'Graph refused a parameter of the subscription (object, callback_url, fields, verify_token): the message names it; the fbpay emulator takes only loopback callback URLs unless started with --allow-remote';
+  }
+  // Error 100's explain entry is about consuming purchases; any other call only learns that a parameter was refused.
+  if (code === 100 && call.operation !== 'consume' && call.operation !== 'purchases') {
+    return 'Graph says a parameter of this call is invalid or missing (error 100): the message names it; run again with --verbose to see the request';
+  }
   if ((code === 2200 || code === 2201) && call.operation === 'subscriptions') {
     return 'Facebook could not verify the callback: it must answer GET ?hub.mode=subscribe&hub.challenge=N&hub.verify_token=T with 200 and exactly N (check --verify-token matches the receiver; try it with fbpay webhook challenge)';
   }
