@@ -53,20 +53,7 @@ export async function loadOrCreateLocalCa(dir: string, now = Math.floor(Date.now
 
 /** A TLS server certificate for 127.0.0.1 and localhost, issued by the local CA. */
 export function issueLoopbackServerCert(ca: LocalCa, now = Math.floor(Date.now() / 1000)): { certPem: string; keyPem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const certPem = createCertificate({
-    subjectCn: '127.0.0.1',
-    subjectOrg: 'fbpay test only',
-    issuerCn: 'fbpay local test CA - not for production',
-    issuerOrg: 'fbpay test only',
-    publicKey,
-    signingKey: ca.keyPem,
-    notBefore: now - 3600,
-    notAfter: now + 7 * 86400,
-    dnsNames: ['localhost'],
-    ipAddresses: ['127.0.0.1'],
-  });
-  return { certPem, keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
+  return issueFromLocalCa(ca, '127.0.0.1', now, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
 }
 
 /**
@@ -74,10 +61,14 @@ export function issueLoopbackServerCert(ca: LocalCa, now = Math.floor(Date.now()
  * receiver that trusts the CA (NODE_EXTRA_CA_CERTS, or its own CA setting) can check the chain for real.
  */
 export function issueSigningCert(ca: Pick<LocalCa, 'keyPem'>, opts: { now?: number; cn?: string } = {}): { certPem: string; keyPem: string } {
-  const now = opts.now ?? Math.floor(Date.now() / 1000);
+  return issueFromLocalCa(ca, opts.cn ?? 'fbpay local test message signing - not PayPal', opts.now ?? Math.floor(Date.now() / 1000));
+}
+
+/** A fresh key and a week-long certificate for it, issued by the local CA. */
+function issueFromLocalCa(ca: Pick<LocalCa, 'keyPem'>, subjectCn: string, now: number, names: { dnsNames?: string[]; ipAddresses?: string[] } = {}): { certPem: string; keyPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const certPem = createCertificate({
-    subjectCn: opts.cn ?? 'fbpay local test message signing - not PayPal',
+    subjectCn,
     subjectOrg: 'fbpay test only',
     issuerCn: 'fbpay local test CA - not for production',
     issuerOrg: 'fbpay test only',
@@ -85,6 +76,7 @@ export function issueSigningCert(ca: Pick<LocalCa, 'keyPem'>, opts: { now?: numb
     signingKey: ca.keyPem,
     notBefore: now - 3600,
     notAfter: now + 7 * 86400,
+    ...names,
   });
   return { certPem, keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
 }
