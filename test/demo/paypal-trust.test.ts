@@ -25,7 +25,7 @@ describe('fbpay demo: PayPal sections say what a verification trusted', () => {
     expect(r.stdout).toMatch(/→ VERIFIED, trusted because you passed --cert \(a self-signed test certificate; .*\): crc32 \d+, SHA256withRSA ok; PAYMENT\.SALE\.COMPLETED for subscription I-BW452GLLEP1G/);
     expect(r.stdout).not.toMatch(/→ valid:/);
     expect(r.stdout).not.toMatch(/→ VERIFIED[:\s](?!.*trusted because)/);
-    expect(r.stdout).toMatch(/accepted them because it was started trusting the emulator’s CA \(PAYPAL_CA, as fbpay paypal verify --ca\): a local test CA, not PayPal’s/);
+    expect(r.stdout).toMatch(/accepted them because it was started trusting the emulator’s CA \(PAYPAL_CA, what --ca is to paypal verify\): a local test CA, not PayPal’s/);
   }, 60_000);
 
   it('--json: trusted_by "--cert" next to valid, and the receiver\u2019s trust anchor', async () => {

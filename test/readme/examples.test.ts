@@ -205,6 +205,26 @@ async function paypalSubscription(c: Ctx): Promise<string> {
   return id;
 }
 
+/**
+ * A receiver that trusts the local CA in ./fbpay-ca, started as `webhook check`/`replay --https-ca` say
+ * (NODE_EXTRA_CA_CERTS=…): examples/paypal-receiver/server.mjs as its README runs it, chain checked for real.
+ */
+async function chainCheckingPaypalReceiver(c: Ctx): Promise<void> {
+  const ca = await loadOrCreateLocalCa(join(c.dir, 'fbpay-ca'));
+  const port = await freePort();
+  const rx = spawn(process.execPath, [join(ROOT, 'examples', 'paypal-receiver', 'server.mjs')], {
+    cwd: c.dir,
+    env: { ...c.env, PORT: String(port), PAYPAL_WEBHOOK_ID: 'WH-123', PAYPAL_CERT_HOSTS: '127.0.0.1', NODE_EXTRA_CA_CERTS: ca.certPath },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(rx);
+  let out = '';
+  rx.stdout!.on('data', (d) => (out += d));
+  for (let i = 0; i < 200 && !/listening/.test(out) && rx.exitCode === null; i++) await new Promise((res) => setTimeout(res, 50));
+  expect(out).toMatch(/listening/);
+  c.override['3000'] = port;
+}
+
 const EXAMPLES: Example[] = [
   // ── top and Install ──
   { line: 'npx fbpay decode "$SIGNED_REQUEST" --secret "$FB_APP_SECRET"', elsewhere: 'needs fbpay published on the npm registry; the same command as `fbpay decode` below' },
@@ -398,7 +418,7 @@ const EXAMPLES: Example[] = [
       expect(r.code).toBe(Number(m![2]) === 0 ? 0 : 1);
     },
   },
-  { line: 'fbpay webhook replay paypal-subscription-lifecycle --to http://127.0.0.1:3000/paypal --webhook-id WH-123', needs: ['paypal-receiver'], stdout: /sent (\d+) · ok \1 · failed 0/ },
+  { line: 'fbpay webhook replay paypal-subscription-lifecycle --to http://127.0.0.1:3000/paypal --webhook-id WH-123 --https-ca ./fbpay-ca', needs: ['paypal-receiver'], setup: chainCheckingPaypalReceiver, stdout: /sent (\d+) · ok \1 · failed 0/ },
   { line: 'fbpay webhook replay midas-delivery --to http://127.0.0.1:3000/midas/deliver --appkey "$MIDAS_APPKEY"', needs: ['midas-receiver'], stdout: /sent (\d+) · ok \1 · failed 0/ },
   { line: 'fbpay webhook challenge --to http://127.0.0.1:3000/webhook --verify-token my-token', needs: ['facebook-receiver'], stdout: /challenge/i },
   {
@@ -422,26 +442,12 @@ const EXAMPLES: Example[] = [
     needs: ['facebook-receiver'],
     check: (c) => void expect(readFileSync(join(c.dir, 'check.xml'), 'utf8')).toMatch(/<testsuites /),
   },
+  { line: 'fbpay webhook check --kind data-deletion --to http://127.0.0.1:3000/data-deletion --secret "$FB_APP_SECRET"', needs: ['facebook-receiver'], stdout: /✓ facebook data-deletion .*: 8 passed/ },
+  { line: 'fbpay webhook check --kind deauthorize --to http://127.0.0.1:3000/deauthorize --secret "$FB_APP_SECRET" --json', needs: ['facebook-receiver'], stdout: /"kind": "deauthorize"/ },
   {
     line: 'fbpay webhook check --provider paypal --to http://127.0.0.1:3000/paypal --webhook-id WH-123 --https-ca ./fbpay-ca',
     needs: ['paypal-receiver'],
-    // A receiver that trusts the local CA, started as the check's output says (NODE_EXTRA_CA_CERTS=…):
-    // examples/paypal-receiver/server.mjs as its README runs it for `webhook check`.
-    setup: async (c) => {
-      const ca = await loadOrCreateLocalCa(join(c.dir, 'fbpay-ca'));
-      const port = await freePort();
-      const rx = spawn(process.execPath, [join(ROOT, 'examples', 'paypal-receiver', 'server.mjs')], {
-        cwd: c.dir,
-        env: { ...c.env, PORT: String(port), PAYPAL_WEBHOOK_ID: 'WH-123', PAYPAL_CERT_HOSTS: '127.0.0.1', NODE_EXTRA_CA_CERTS: ca.certPath },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      children.push(rx);
-      let out = '';
-      rx.stdout!.on('data', (d) => (out += d));
-      for (let i = 0; i < 200 && !/listening/.test(out) && rx.exitCode === null; i++) await new Promise((res) => setTimeout(res, 50));
-      expect(out).toMatch(/listening/);
-      c.override['3000'] = port;
-    },
+    setup: chainCheckingPaypalReceiver,
     stdout: /pass|✓/i,
     check: (_c, r) => void expect(r.stderr + r.stdout).toMatch(/NODE_EXTRA_CA_CERTS=/),
   },
@@ -496,7 +502,7 @@ const EXAMPLES: Example[] = [
     stdout: /VERIFIED/,
   },
   {
-    line: 'fbpay paypal verify-online --body body.json --headers headers.txt --webhook-id WH1 --api-url http://127.0.0.1:4100 --client-id fbpay-emulator-client-id --client-secret fbpay-emulator-client-secret',
+    line: 'fbpay paypal verify-online --body body.json --headers headers.txt --webhook-id WH1 --base-url http://127.0.0.1:4100 --client-id fbpay-emulator-client-id --client-secret fbpay-emulator-client-secret',
     needs: ['paypal-emulator'],
     setup: lastPaypalDelivery,
     stdout: /SUCCESS/,
