@@ -26,7 +26,7 @@ Examples:
       const subscriptions = await ctx.spin(`GET /${appId}/subscriptions`, () => listSubscriptions(client, appId));
       if (ctx.opts.json) return ctx.json({ subscriptions });
       if (!subscriptions.length) {
-        ctx.out(`no webhook subscriptions: Facebook sends this app no updates (fbpay webhook subscribe --callback-url <url> --verify-token <token>)`);
+        ctx.out('no webhook subscriptions: Facebook sends this app no updates; subscribe a callback with `fbpay webhook subscribe --callback-url "$CALLBACK_URL" --verify-token "$FB_VERIFY_TOKEN"`');
         return;
       }
       ctx.out(

@@ -76,9 +76,9 @@ export function createMidasEmulator(opts: MidasEmulatorOptions = {}): MidasEmula
 
 function payOrder(params: Record<string, string>, state: MidasState, ts: number, host: EmulatorHost): TriggerOutcome {
   const token = params.token;
-  if (!token) throw new UsageError('missing_param', 'midas-pay needs --token <token> (from buy_goods_m)', { hint: 'fbpay midas order … --send --base-url <emulator> prints the token' });
+  if (!token) throw new UsageError('missing_param', 'midas-pay needs --token <token> (from buy_goods_m)', { hint: '`fbpay midas order --help` shows how to create one; with --send --base-url pointing at this emulator it prints the token' });
   const order = state.orders.get(token);
-  if (!order) throw new UsageError('unknown_token', `no buy_goods_m order has token ${token.slice(0, 60)}`, { hint: 'create one with fbpay midas order … --send --base-url <emulator>' });
+  if (!order) throw new UsageError('unknown_token', `no buy_goods_m order has token ${token.slice(0, 60)}`, { hint: 'create one with `fbpay midas order` (see `fbpay midas order --help`) and --send --base-url pointing at this emulator' });
   if (order.billno) throw new UsageError('already_paid', `the order with token ${token.slice(0, 60)} was already paid (billno ${order.billno})`, { hint: 'each token pays once; create a new order' });
   if (ts > order.expires_at) {
     throw new UsageError('token_expired', `token ${token.slice(0, 60)} expired ${ts - order.expires_at} s ago (tokens live ${state.tokenTtl} s)`, { hint: 'create a new order with buy_goods_m' });
@@ -110,7 +110,7 @@ function payOrder(params: Record<string, string>, state: MidasState, ts: number,
 
 function presentGift(params: Record<string, string>, state: MidasState, ts: number, host: EmulatorHost): TriggerOutcome {
   for (const k of ['openid', 'zoneid', 'payitem']) {
-    if (!params[k]) throw new UsageError('missing_param', `midas-present needs --${k}`, { hint: 'fbpay trigger midas-present --emulator <url> --openid O --zoneid 1 --payitem gold*10*1 [--providetype 1|2]' });
+    if (!params[k]) throw new UsageError('missing_param', `midas-present needs --${k}`, { hint: `e.g. \`fbpay trigger midas-present --emulator "$FBPAY_EMULATOR_URL" --openid O --zoneid 1 --payitem 'gold*10*1' --providetype 1\` (providetype 1 or 2)` });
   }
   const providetype = params.providetype ?? '1';
   if (providetype !== '1' && providetype !== '2') throw new UsageError('bad_param', `--providetype must be 1 (campaign gift) or 2 (task-market reward), got "${providetype.slice(0, 10)}"`, { hint: 'providetype 0 is a purchase: use midas-pay' });
