@@ -63,6 +63,10 @@ describe('checkCertUrl: --allow-cert-host', () => {
     });
   });
 
+  it('host:port entries match case-insensitively even where the URL keeps the host’s case (non-special schemes)', () => {
+    expect(checkCertUrl('foo://CERTS.example:8/c', ['certs.example:8'])).toEqual({ ok: false, detail: 'foo: certificate URL on CERTS.example:8: only https (or http on loopback) is fetched' });
+  });
+
   it('credentials are refused even on an allowed host', () => {
     expect(checkCertUrl('https://u:p@certs.example/c', ['certs.example']).ok).toBe(false);
   });
