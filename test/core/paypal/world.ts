@@ -1,6 +1,7 @@
-import { createSign, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSign, X509Certificate, type KeyObject } from 'node:crypto';
 import { createCertificate, type CertificateSpec } from '../../../src/core/paypal/test-cert.js';
 import { paypalCrc32 } from '../../../src/core/paypal/signed-string.js';
+import { TEST_KEYS } from './test-keys.js';
 
 /**
  * A small PKI for the verifier's trust tests: a root injected as the verifier's anchor (it stands
@@ -11,8 +12,11 @@ export const NOW = 1_800_000_000; // 2027-01-15T08:00:00Z
 export const PAYPAL_CN = 'messageverificationcerts.paypal.com';
 export const CERT_URL = 'https://api.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-1d93a270';
 
-const key = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
-export const keys = { root: key(), inter: key(), leaf: key(), attacker: key() };
+const key = (pem: string) => {
+  const privateKey = createPrivateKey(pem);
+  return { privateKey, publicKey: createPublicKey(privateKey) };
+};
+export const keys = { root: key(TEST_KEYS.root), inter: key(TEST_KEYS.inter), leaf: key(TEST_KEYS.leaf), attacker: key(TEST_KEYS.attacker) };
 
 type Pair = { publicKey: KeyObject; privateKey: KeyObject };
 export function cert(subject: Pair, signer: Pair, spec: Partial<CertificateSpec> = {}): string {
