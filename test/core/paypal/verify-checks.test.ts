@@ -53,6 +53,12 @@ describe('headers', () => {
     const m = await verify({ ...h, 'paypal-transmission-id': 'x', 'PAYPAL-AUTH-ALGO': undefined });
     expect(m.checks).toEqual([{ check: 'headers', ok: false, detail: 'missing PAYPAL-AUTH-ALGO' }]);
     expect(m.duplicateHeaders).toHaveLength(1);
+    // Two names given twice: each is reported, separated by "; ".
+    const two = await verify({ ...h, 'paypal-transmission-id': TID, 'Paypal-Cert-Url': h['PAYPAL-CERT-URL'] });
+    expect(check(two, 'headers')!.detail).toBe(
+      'all PAYPAL-* headers present; PAYPAL-TRANSMISSION-ID given 2 times ("PAYPAL-TRANSMISSION-ID", "paypal-transmission-id"): used "paypal-transmission-id"; PAYPAL-CERT-URL given 2 times ("PAYPAL-CERT-URL", "Paypal-Cert-Url"): used "Paypal-Cert-Url"',
+    );
+    expect(two.valid).toBe(true);
   });
 });
 
@@ -119,7 +125,7 @@ describe('transmission time', () => {
   });
 
   it('not an ISO time: refused, quoting at most 40 characters', async () => {
-    for (const t of ['1800000000', 'Fri, 15 Jan 2027 07:59:00 GMT', '2027-01-15T99:00:00Z', 'x2027-01-15T07:59:00Z']) {
+    for (const t of ['+002027-01-15T07:59:00Z', '1800000000', 'Fri, 15 Jan 2027 07:59:00 GMT', '2027-01-15T99:00:00Z', 'x2027-01-15T07:59:00Z']) {
       const r = await at(t);
       expect(check(r, 'transmission_time'), t).toEqual({ check: 'transmission_time', ok: false, detail: `PAYPAL-TRANSMISSION-TIME is not an ISO time: "${t}"` });
       expect(r.valid).toBe(false);
@@ -147,7 +153,7 @@ describe('signature', () => {
   });
 
   it('not base64: said so, instead of "does not verify"', async () => {
-    for (const sig of ['not base64!', 'AAAAA', 'AA==A', 'AAA===', 'A'.repeat(4100), `${h['PAYPAL-TRANSMISSION-SIG']}x`.slice(0, 4097)]) {
+    for (const sig of ['!AAAAAAA', 'not base64!', 'AAAAA', 'AA==A', 'AAA===', 'A'.repeat(4100), `${h['PAYPAL-TRANSMISSION-SIG']}x`.slice(0, 4097)]) {
       const r = await verify(sigHeader(sig));
       expect(check(r, 'signature'), sig.slice(0, 20)).toEqual({ check: 'signature', ok: false, detail: 'PAYPAL-TRANSMISSION-SIG is not base64' });
     }

@@ -35,6 +35,12 @@ describe('body variants', () => {
     expect(sigCheck(r).detail).toBe(`does not verify as given — ${r.nearMisses[0].detail}`);
   });
 
+  it('trailing whitespace after a body that has its own spaces: only the trailing run is removed', async () => {
+    const sent = '{"a": 1, "b": [1, 2]}';
+    const r = await nearMiss(sent, `${sent} \n`);
+    expect(r.nearMisses.map((m) => m.detail)).toEqual([expect.stringContaining('it verifies with the trailing whitespace/newline removed;')]);
+  });
+
   it('CRLF line ends (every one of them) where PayPal sent LF', async () => {
     const sent = '{\n"a": 1,\n"b": 2\n}';
     const r = await nearMiss(sent, sent.replace(/\n/g, '\r\n'));
@@ -152,6 +158,12 @@ describe('transmission time altered', () => {
     expect(r.nearMisses).toEqual([
       { cause: 'transmission_time_altered', matches: true, detail: `the transmission time was altered: it verifies with "${signed}" (${label}) instead of "${header}"; pass the header exactly as received` },
     ]);
+  });
+
+  it('a create_time that is not a string is not tried', async () => {
+    const b = '{"id":"WH-T","create_time":1234}';
+    const r = await verifyPaypalWebhook(b, headers(`${TID}|1234|WH-HOOK|${paypalCrc32(b)}`), opts());
+    expect(r.nearMisses).toEqual([]);
   });
 
   it('an unparseable time with a bad signature: no time variants, no crash', async () => {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/core/errors.js';
 import { verifyPaypalWebhook, type PaypalVerifyOptions, type PaypalVerifyResult } from '../../../src/core/paypal/verify.js';
@@ -295,5 +296,48 @@ describe('fetching the certificate', () => {
       expect(e).toBeInstanceOf(UsageError);
       expect(e).toMatchObject({ code: 'missing_webhook_id', message: 'a webhook id is needed to verify', hint: 'pass --webhook-id or set PAYPAL_WEBHOOK_ID (simulator deliveries: WEBHOOK_ID)' });
     }
+  });
+});
+
+describe('certificates without a CN, or with a key that cannot check RSA', () => {
+  /** The leaf's subject CN rewritten to an OU (2.5.4.3 → 2.5.4.11): no CN left, and the issuer's signature broken. */
+  const withoutCn = (pem: string, cn: string) => {
+    const der = new X509Certificate(pem).raw;
+    const cnAttr = Buffer.concat([Buffer.from([0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, cn.length]), Buffer.from(cn)]);
+    const at = der.lastIndexOf(cnAttr);
+    expect(at).toBeGreaterThan(0);
+    der[at + 4] = 0x0b;
+    return `-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`;
+  };
+  const noCn = withoutCn(cert(keys.leaf, keys.inter, { subjectCn: 'no cn here', issuerCn: 'Test Intermediate CA', dnsNames: [PAYPAL_CN] }), 'no cn here');
+  const noCnOther = withoutCn(cert(keys.leaf, keys.inter, { subjectCn: 'no cn here', issuerCn: 'Test Intermediate CA' }), 'no cn here');
+
+  it('the details say "(none)" and "the certificate" where a name would be', async () => {
+    expect(new X509Certificate(noCn).subject).toBe('OU=no cn here');
+    const r = await verify(noCn, { caPem: interPem });
+    expect(check(r, 'cert_subject')).toEqual({ check: 'cert_subject', ok: true, detail: 'CN=(none)' });
+    expect(check(r, 'cert_chain')).toEqual({ check: 'cert_chain', ok: false, detail: 'the signature on the certificate does not verify with the key of Test Intermediate CA' });
+    expect(r.valid).toBe(false);
+    expect(check(await verify(noCnOther), 'cert_subject')!.detail).toBe('CN=(none) is not messageverificationcerts…paypal.com');
+    const vouched = await verifyPaypalWebhook(BODY, headersFor(BODY), { webhookId: 'WH-HOOK', now: NOW, anchors, certPem: noCnOther });
+    expect(check(vouched, 'cert_subject')!.detail).toBe('CN=(none) is not a PayPal certificate; accepted because you passed --cert');
+  });
+
+  it('a certificate with an Ed25519 key: the signature fails (and the near misses too), no crash', async () => {
+    const ed = generateKeyPairSync('ed25519');
+    const edLeaf = cert({ publicKey: ed.publicKey, privateKey: ed.privateKey }, keys.root, { issuerCn: 'Test Root CA' });
+    const r = await verify(edLeaf);
+    expect(failed(r)).toEqual(['signature']);
+    expect(check(r, 'signature')!.detail).toBe(`does not verify over ${r.signedString}`);
+    expect(r.nearMisses).toEqual([]);
+  });
+});
+
+describe('names printed with several parts', () => {
+  it('an issuer with an organisation is printed on one line', async () => {
+    const orgLeaf = cert(keys.leaf, keys.attacker, { issuerCn: 'Other CA', issuerOrg: 'Other Org' });
+    const r = await verify(orgLeaf);
+    expect(check(r, 'cert_chain')!.detail).toBe('issued by "O=Other Org, CN=Other CA", which is not PayPal\u2019s CA');
+    expect(r.certificate!.issuer).toBe('O=Other Org, CN=Other CA');
   });
 });
