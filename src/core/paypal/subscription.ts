@@ -42,6 +42,7 @@ export function paypalEventInfo(body: Uint8Array | string | unknown): PaypalEven
     resourceId: str(resource.id),
     customId: str(resource.custom_id) ?? str(resource.custom),
   };
+  // Stryker disable next-line StringLiteral: any placeholder that starts with neither prefix behaves as ''
   const type = info.eventType ?? '';
   if (type.startsWith('BILLING.SUBSCRIPTION.')) {
     if (info.resourceId) Object.assign(info, { subscriptionId: info.resourceId, subscriptionSource: 'resource.id' });

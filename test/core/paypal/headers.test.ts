@@ -37,6 +37,11 @@ describe('parseHeaders: JSON', () => {
     expect(usage(`{"${'n'.repeat(80)}":null}`).message).toBe(`header "${'n'.repeat(60)}" must be a string`);
   });
 
+  it('text is taken as given: only a leading BOM is dropped, and lone surrogates are not rewritten', () => {
+    expect(parseHeaders('{"X":"a\uFEFFb","Y":"\uD800"}')).toEqual({ x: 'a\uFEFFb', y: '\uD800' });
+    expect(parseHeaders('X: a\uFEFFb')).toEqual({ x: 'a\uFEFFb' });
+  });
+
   it('an empty array is an empty value', () => {
     expect(parseHeaders('{"X":[]}')).toEqual({ x: '' });
   });
@@ -49,6 +54,15 @@ describe('parseHeaders: lines', () => {
       'x-url': 'https://a:b@c/d',
     });
     expect(parseHeaders('GET / HTTP/1.1\nA: 1')).toEqual({ a: '1' });
+  });
+
+  it('a blank line of spaces ends the headers too', () => {
+    expect(parseHeaders('A: 1\n   \t\nnot: a header\n')).toEqual({ a: '1' });
+  });
+
+  it('only a whole request line is skipped', () => {
+    expect(usage('x GET / HTTP/1.1\nA: 1').message).toBe('not a "Name: value" header line: "x GET / HTTP/1.1"');
+    expect(usage('GET / HTTP/1.1x\nA: 1').message).toBe('not a "Name: value" header line: "GET / HTTP/1.1x"');
   });
 
   it('a request line after the headers is not a header', () => {

@@ -131,6 +131,15 @@ describe('paypalEventInfo', () => {
     });
   });
 
+  it('empty strings are absent, and text is read as given (a lone surrogate stays)', () => {
+    expect(paypalEventInfo({ id: '', event_type: 'BILLING.SUBSCRIPTION.CANCELLED', resource: { id: '', custom_id: '', custom: 'c' } })).toEqual({
+      eventType: 'BILLING.SUBSCRIPTION.CANCELLED',
+      customId: 'c',
+      note: 'subscription event without resource.id',
+    });
+    expect(paypalEventInfo('{"id":"\uD800"}').eventId).toBe('\uD800');
+  });
+
   it('other events carry no subscription and no note; odd shapes are reported, not thrown', () => {
     expect(paypalEventInfo({ event_type: 'CHECKOUT.ORDER.APPROVED', resource: { id: 'O', billing_agreement_id: 'I-3', custom_id: 'c' } })).toEqual({ eventType: 'CHECKOUT.ORDER.APPROVED', resourceId: 'O', customId: 'c' });
     expect(paypalEventInfo({ event_type: 'PAYMENT.SALE.COMPLETED', resource: 'nope' })).toMatchObject({ note: expect.stringMatching(/^no resource\.billing_agreement_id/) });
