@@ -78,8 +78,10 @@ function put(out: Record<string, string>, name: string, value: string): void {
     delete out[lower];
     out[earlier] = v;
   }
-  if (earlier === name) out[name in out ? name : lower] = value;
-  else out[name] = value;
+  // The entry given last goes last, so the verifier (which reads the last spelling) uses the value given last.
+  const key = earlier === name && !(name in out) ? lower : name;
+  delete out[key];
+  out[key] = value;
 }
 const SPELLINGS = new WeakMap<object, Map<string, string>>();
 

@@ -112,8 +112,17 @@ describe('parseHeaders: a name given twice', () => {
       ['X-A', '1'],
       ['x-A', '2'],
     ]);
-    // The first spelling given again after the second keeps its own entry up to date.
-    expect(parseHeaders('X-A: 1\nx-A: 2\nX-A: 3')).toEqual({ 'X-A': '3', 'x-A': '2' });
+    // A spelling given again moves to the end: the value given last is the one read, whatever the order.
+    const again = parseHeaders('PAYPAL-TRANSMISSION-ID: 1\npaypal-transmission-id: 2\nPAYPAL-TRANSMISSION-ID: 3');
+    expect(Object.entries(again)).toEqual([
+      ['paypal-transmission-id', '2'],
+      ['PAYPAL-TRANSMISSION-ID', '3'],
+    ]);
+    expect(readTransmission(again).transmissionId).toBe('3');
+    expect(Object.entries(parseHeaders('X-A: 1\nx-a: 2\nX-A: 3'))).toEqual([
+      ['x-a', '2'],
+      ['X-A', '3'],
+    ]);
   });
 });
 
