@@ -40,9 +40,11 @@ export function splitCallbackUrl(input: string): { path?: string; query: string 
     } catch {
       throw new UsageError('midas_bad_query', `--query looks like a URL but does not parse: "${text.slice(0, 80)}"`, { hint: 'pass the whole callback URL, or only its query string' });
     }
-    const q = text.indexOf('?');
+    // The query is what lies between the first "?" and the fragment; a "?" inside the fragment is not one.
     const hash = text.indexOf('#');
-    return { path: u.pathname, query: q < 0 ? '' : text.slice(q + 1, hash > q ? hash : undefined) };
+    const beforeHash = hash < 0 ? text : text.slice(0, hash);
+    const q = beforeHash.indexOf('?');
+    return { path: u.pathname, query: q < 0 ? '' : beforeHash.slice(q + 1) };
   }
   if (text.startsWith('/') && text.includes('?')) {
     const q = text.indexOf('?');
