@@ -59,8 +59,8 @@ describe('checkMidasReply without expectRet: only the exact OK, HTTP 200, within
     expect(checkMidasReply(ok200(sixty + 'yz')).reason).toBe(`reply is not JSON: "${sixty}…"`);
     // JSON that is not an object is not a reply either
     expect(checkMidasReply(ok200('[0]'))).toEqual({ ok: false, reason: 'reply is not JSON: "[0]"' });
-    expect(checkMidasReply(ok200('null')).reason).toBe('reply is not JSON: "null"');
-    expect(checkMidasReply(ok200('0')).reason).toBe('reply is not JSON: "0"');
+    expect(checkMidasReply(ok200('null'))).toEqual({ ok: false, reason: 'reply is not JSON: "null"' });
+    expect(checkMidasReply(ok200('0'))).toEqual({ ok: false, reason: 'reply is not JSON: "0"' });
     expect(checkMidasReply(ok200('"OK"')).reason).toBe('reply is not JSON: "\\"OK\\""');
   });
 
