@@ -223,7 +223,7 @@ describe('parseBuyGoodsResponse', () => {
     expect(parseBuyGoodsResponse('{"ret":1,"msg":2,"token":3,"url_params":null}')).toEqual({ ret: 1, msg: '', raw: { ret: 1, msg: 2, token: 3, url_params: null } });
   });
   it('null for anything that is not such a reply', () => {
-    for (const b of ['', 'oops', '[]', '[{"ret":0}]', 'null', '0', '"x"', '{}', '{"ret":null}', '{"ret":"1.5"}', '{"ret":"a1"}', '{"ret":"1a"}', '{"ret":"--1"}', '{"ret":""}', '{"ret":true}']) {
+    for (const b of ['', 'oops', '[]', '[{"ret":0}]', 'null', '0', '"x"', '{}', '{"ret":null}', '{"ret":"1.5"}', '{"ret":"a1"}', '{"ret":"1a"}', '{"ret":"--1"}', '{"ret":""}', '{"ret":true}', '{"ret":[1]}', '{"ret":["-2"]}', '{"ret":{}}']) {
       expect(parseBuyGoodsResponse(b), b).toBeNull();
     }
   });

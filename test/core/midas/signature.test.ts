@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { midasSign, midasVerify } from '../../../src/core/midas/signature.js';
+import { FbpayError } from '../../../src/core/errors.js';
+import { callbackEncode, percentDecode, valueBytes } from '../../../src/core/midas/encoding.js';
+import { midasSign, midasVerify, parseMidasQuery } from '../../../src/core/midas/signature.js';
 
 describe('midasSign: the steps `midas sign --explain` prints', () => {
   it('the HMAC in hex and base64, and the key masked (never the appkey itself)', () => {
@@ -37,5 +39,35 @@ describe('midasVerify: which rule is reported', () => {
     const r = midasVerify({ path: '/cb', params, sig: s.sig, appkey: 'k', now: 1_700_000_000 });
     expect(r).toMatchObject({ valid: true, rule: 'openapi', source_string: s.source_string });
     expect(r.tried[0].source_string).not.toBe(s.source_string);
+  });
+});
+
+describe('parseMidasQuery: a parameter with an empty name', () => {
+  it('is refused, quoting at most 40 characters of it', () => {
+    const piece = '=' + 'v'.repeat(60);
+    let caught: unknown;
+    try {
+      parseMidasQuery(`a=1&${piece}`);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(FbpayError);
+    expect((caught as FbpayError).message).toBe(`the query has a parameter with an empty name ("${piece.slice(0, 40)}")`);
+  });
+});
+
+describe('bytes that are not UTF-8 (surrogate-escaped), next to text that is', () => {
+  it('valueBytes gives the escaped byte itself and UTF-8 for the rest, 0x80 to 0xFF', () => {
+    expect(valueBytes('\uDC80')).toEqual(Buffer.of(0x80));
+    expect(valueBytes('\uDCFF')).toEqual(Buffer.of(0xff));
+    expect(valueBytes('米a\uDCD2é')).toEqual(Buffer.concat([Buffer.from('米a'), Buffer.of(0xd2), Buffer.from('é')]));
+    // lone surrogates outside that range are not escaped bytes
+    expect(valueBytes('\uDC7F\uDC80')).toEqual(Buffer.concat([Buffer.from('\uDC7F'), Buffer.of(0x80)]));
+    expect(callbackEncode('米\uDCD2')).toBe('%E7%B1%B3%D2');
+  });
+  it('percentDecode keeps every byte from 0x80 as received when the whole is not UTF-8', () => {
+    expect(percentDecode('%80')).toBe('\uDC80');
+    expect(valueBytes(percentDecode('%80'))).toEqual(Buffer.of(0x80));
+    expect(valueBytes(percentDecode('a%7F%80%FF'))).toEqual(Buffer.of(0x61, 0x7f, 0x80, 0xff));
   });
 });
