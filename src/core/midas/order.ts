@@ -184,8 +184,9 @@ export function parseBuyGoodsResponse(body: string): BuyGoodsResponse | null {
   let v: unknown;
   try {
     v = JSON.parse(body);
-    // Stryker disable next-line BlockStatement: equivalent: v stays undefined, which the next line returns null for
-  } catch {
+  }
+  // Stryker disable next-line BlockStatement: equivalent: v stays undefined, which the next line returns null for
+  catch {
     return null;
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) return null;

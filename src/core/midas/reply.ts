@@ -39,8 +39,9 @@ export function checkMidasReply(reply: { status: number; body: Buffer | string; 
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-    // Stryker disable next-line BlockStatement: equivalent: parsed is already undefined when JSON.parse throws
-  } catch {
+  }
+  // Stryker disable next-line BlockStatement: equivalent: parsed is already undefined when JSON.parse throws
+  catch {
     parsed = undefined;
   }
   const obj = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
