@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FbpayError } from '../../src/core/errors.js';
 import { callbackEncode, openapiEncode, percentDecode, rawurlencode, valueBytes } from '../../src/core/midas/encoding.js';
+import { checkGoodsmeta, parseBuyGoodsResponse, parsePayitem } from '../../src/core/midas/order.js';
+import { checkMidasReply } from '../../src/core/midas/reply.js';
 import { encodeMidasQuery, midasKey, midasSign, midasVerify, parseMidasQuery, type MidasParams, type MidasRule } from '../../src/core/midas/signature.js';
 import { NO_PHP, PHP } from '../helpers/php.js';
 import { readVector } from '../helpers/vectors.js';
@@ -245,8 +247,7 @@ describe('properties', () => {
 });
 
 describe('decoders never throw anything but FbpayError', () => {
-  it('checkMidasReply returns a verdict for any body and latency', async () => {
-    const { checkMidasReply } = await import('../../src/core/midas/reply.js');
+  it('checkMidasReply returns a verdict for any body and latency', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.json()), fc.integer({ min: 100, max: 599 }), fc.nat(5000), fc.option(fc.integer({ min: -5, max: 5 }), { nil: undefined }), (body, status, latencyMs, expectRet) => {
         const v = checkMidasReply({ status, body, latencyMs }, { expectRet });
@@ -255,8 +256,7 @@ describe('decoders never throw anything but FbpayError', () => {
       { numRuns: 2000 },
     );
   });
-  it('parsePayitem, checkGoodsmeta and parseBuyGoodsResponse on arbitrary input', async () => {
-    const { parsePayitem, checkGoodsmeta, parseBuyGoodsResponse } = await import('../../src/core/midas/order.js');
+  it('parsePayitem, checkGoodsmeta and parseBuyGoodsResponse on arbitrary input', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.stringMatching(/^[a-z0-9*;|]{0,30}$/), (s, shaped) => {
         for (const fn of [() => parsePayitem(s), () => parsePayitem(shaped), () => checkGoodsmeta(s), () => parseBuyGoodsResponse(s)]) {
@@ -270,8 +270,7 @@ describe('decoders never throw anything but FbpayError', () => {
       { numRuns: 2000 },
     );
   });
-  it('parsePayitem totals round-trip', async () => {
-    const { parsePayitem } = await import('../../src/core/midas/order.js');
+  it('parsePayitem totals round-trip', () => {
     fc.assert(
       fc.property(fc.array(fc.record({ id: fc.stringMatching(/^[a-z0-9_]{1,8}$/), price: fc.integer({ min: 1, max: 9999 }), num: fc.integer({ min: 1, max: 99 }) }), { minLength: 1, maxLength: 5 }), (items) => {
         const parsed = parsePayitem(items.map((i) => `${i.id}*${i.price}*${i.num}`).join(';'));

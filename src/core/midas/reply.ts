@@ -34,11 +34,14 @@ export interface MidasReplyCheck {
  */
 export function checkMidasReply(reply: { status: number; body: Buffer | string; latencyMs: number }, opts: { expectRet?: number; budgetMs?: number } = {}): MidasReplyCheck {
   const budget = opts.budgetMs ?? MIDAS_REPLY_BUDGET_MS;
-  const text = typeof reply.body === 'string' ? reply.body : reply.body.toString('utf8');
+  // A Buffer's toString() is UTF-8; a string's is itself.
+  const text = reply.body.toString();
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch {
+  }
+  // Stryker disable next-line BlockStatement: equivalent: parsed is already undefined when JSON.parse throws
+  catch {
     parsed = undefined;
   }
   const obj = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
@@ -54,6 +57,7 @@ export function checkMidasReply(reply: { status: number; body: Buffer | string; 
   if (text !== MIDAS_OK_REPLY) {
     if (ret !== undefined && ret !== 0) return fail(`ret ${ret} (${msg ?? MIDAS_RET_CODES[ret] ?? 'no msg'})`);
     if (!obj) return fail(text.trim() === '' ? 'empty reply' : `reply is not JSON: ${snippet(text)}`);
+    // Stryker disable next-line Regex: equivalent: a global replace of each whitespace character removes the same runs
     if (text.replace(/\s+/g, '') === MIDAS_OK_REPLY) return fail('reply has whitespace');
     if (ret === undefined) return fail(`reply has no numeric ret: ${snippet(text)}`);
     if (msg !== 'OK') return fail(`msg must be "OK", got ${JSON.stringify(msg ?? null).slice(0, 40)}`);

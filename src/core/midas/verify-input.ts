@@ -40,9 +40,11 @@ export function splitCallbackUrl(input: string): { path?: string; query: string 
     } catch {
       throw new UsageError('midas_bad_query', `--query looks like a URL but does not parse: "${text.slice(0, 80)}"`, { hint: 'pass the whole callback URL, or only its query string' });
     }
-    const q = text.indexOf('?');
+    // The query is what lies between the first "?" and the fragment; a "?" inside the fragment is not one.
     const hash = text.indexOf('#');
-    return { path: u.pathname, query: q < 0 ? '' : text.slice(q + 1, hash > q ? hash : undefined) };
+    const beforeHash = hash === -1 ? text : text.slice(0, hash);
+    const q = beforeHash.indexOf('?');
+    return { path: u.pathname, query: q === -1 ? '' : beforeHash.slice(q + 1) };
   }
   if (text.startsWith('/') && text.includes('?')) {
     const q = text.indexOf('?');
@@ -58,8 +60,9 @@ export function verifyReceivedCallback(input: ReceivedCallback): ReceivedCallbac
   if (path === undefined) {
     throw new UsageError('midas_missing_path', 'missing --path: the URL path the sender signed', { hint: 'pass --path /your/callback/path, or the whole callback URL as --query' });
   }
-  if (input.path === undefined && split.path !== undefined) notes.push(`path ${split.path} taken from the URL`);
-  else if (input.path !== undefined && split.path !== undefined && split.path !== input.path) {
+  // Without --path the path came from the URL (else it threw above).
+  if (input.path === undefined) notes.push(`path ${path} taken from the URL`);
+  else if (split.path !== undefined && split.path !== input.path) {
     notes.push(`--path ${input.path} is used; the URL's path is ${split.path}`);
   }
   const base = { method: input.method, path, now: input.now, maxSkew: input.maxSkew };
