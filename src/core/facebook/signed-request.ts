@@ -206,14 +206,15 @@ function nestingDepth(json: string): number {
 }
 
 /** True when a parsed number cannot be the value written (an integer past 2^53, or a literal out of a double's range). */
-function hasInexactNumber(v: unknown, depth = 0): boolean {
+function hasInexactNumber(v: unknown): boolean {
   if (typeof v === 'number') return !Number.isFinite(v) || (Number.isInteger(v) && !Number.isSafeInteger(v));
-  if (depth > 64 || v === null || typeof v !== 'object') return false;
+  // No depth cap: parseSignedRequest refuses payloads nested deeper than MAX_PAYLOAD_DEPTH before this runs.
+  if (v === null || typeof v !== 'object') return false;
   // for…in over parsed JSON (own enumerable keys only): no array of values allocated per object.
   const o = v as Record<string, unknown>;
   for (const k in o) {
     const x = o[k];
-    if ((typeof x === 'number' || (typeof x === 'object' && x !== null)) && hasInexactNumber(x, depth + 1)) return true;
+    if ((typeof x === 'number' || (typeof x === 'object' && x !== null)) && hasInexactNumber(x)) return true;
   }
   return false;
 }
@@ -402,7 +403,7 @@ function alteredResult(input: string, secret: string, cause: UsageError): Decode
     payload: {},
     payloadJson: '',
     warnings: [],
-    error: new VerificationError('signature_mismatch', `signature mismatch, and ${cause.message.replace(/^the /, 'the ')}: the signed_request was altered or truncated on the way`, {
+    error: new VerificationError('signature_mismatch', `signature mismatch, and ${cause.message}: the signed_request was altered or truncated on the way`, {
       hint: 'pass the signed_request exactly as received (the whole value of the signed_request field)',
     }),
     encoding: { padded: /=/.test(sr), alphabet: standard ? 'standard' : 'url' },
