@@ -163,6 +163,8 @@ describe('altered or truncated payload segments: invalid (exit 1), unless the si
       message: `signature mismatch, and the payload is not JSON (${jsonError('{"a":')}): the signed_request was altered or truncated on the way`,
       hint: 'pass the signed_request exactly as received (the whole value of the signed_request field)',
     });
+    const notUtf8 = decodeSignedRequest(`${mac('x')}.${Buffer.from([0x7b, 0xff, 0x7d]).toString('base64url')}`, SECRET);
+    expect(refusal(notUtf8).message).toBe('signature mismatch, and the payload segment does not decode to UTF-8 text: the signed_request was altered or truncated on the way');
     const truncated = decodeSignedRequest(`${mac('x')}.${seg('{"abc":1}').slice(0, 5)}`, SECRET);
     expect(refusal(truncated).message).toBe('signature mismatch, and the payload segment has an impossible base64 length (5): the signed_request was altered or truncated on the way');
   });
@@ -357,6 +359,8 @@ describe('verdicts: what is refused, with the code, message and hint printed', (
     expect(signatureMatches(sig.slice(0, 42), s, SECRET)).toBe(false);
     expect(signatureMatches(`${sig.slice(0, 21)}!${sig.slice(21)}`, s, SECRET)).toBe(false);
     expect(signatureMatches(`${sig.slice(0, 21)}.${sig.slice(22)}`, s, SECRET)).toBe(false);
+    expect(signatureMatches(`${sig.slice(0, 21)}=${sig.slice(21)}`, s, SECRET)).toBe(false);
+    expect(signatureMatches(`${sig} `, s, SECRET)).toBe(false);
     expect(signatureMatches(Buffer.from(sig, 'base64url').toString('hex'), s, SECRET)).toBe(false);
     const std = sig.replace(/-/g, '+').replace(/_/g, '/');
     expect(signatureMatches(std, s, SECRET)).toBe(true);
@@ -402,7 +406,7 @@ describe('verdicts: what is refused, with the code, message and hint printed', (
     expect(asString).toMatchObject({ valid: true, issuedAt: NOW, ageSeconds: 5 });
     expect(asString.warnings).toStrictEqual(['issued_at is a string; Facebook sends an integer']);
     expect(refusal(decodeSignedRequest(srOf({ ...BASE, issued_at: String(NOW) }), SECRET, { now: NOW + 61, maxAge: 60 })).code).toBe('stale');
-    for (const bad of ['1234567890123', 'x1700000000', '1700000000x', '', '-5', null, true, { t: NOW }]) {
+    for (const bad of ['1234567890123', 'x1700000000', '1700000000x', '', '-5', null, true, { t: NOW }, [NOW], [String(NOW)]]) {
       const r = decodeSignedRequest(srOf({ ...BASE, issued_at: bad }), SECRET, { now: NOW });
       expect(r.valid, JSON.stringify(bad)).toBe(true);
       expect(r.issuedAt).toBeUndefined();
