@@ -303,17 +303,17 @@ export function decodeSignedRequest(input: string, secret: string | undefined, o
     warnings.push('the payload has no issued_at, so its age was not checked (Facebook always sends one)');
   }
   const oldWarning = () => {
-    // Stryker disable next-line ConditionalExpression: undefined > n is false
-    if (opts.maxAge === undefined && result.ageSeconds !== undefined && result.ageSeconds > OLD_REQUEST_SECONDS) {
-      warnings.push(`issued_at is ${ageText(result.ageSeconds)} old and no --max-age was given, so its age was not checked: a signed_request this old is usually a replay (pass --max-age, e.g. --max-age 1h, to refuse it)`);
+    const age = result.ageSeconds ?? 0;
+    if (opts.maxAge === undefined && age > OLD_REQUEST_SECONDS) {
+      warnings.push(`issued_at is ${ageText(age)} old and no --max-age was given, so its age was not checked: a signed_request this old is usually a replay (pass --max-age, e.g. --max-age 1h, to refuse it)`);
     }
   };
 
   if (!verify) {
     warnings.unshift('NOT VERIFIED: decoded without checking the signature');
     if (algorithm !== SIGNED_REQUEST_ALGORITHM) warnings.push(`algorithm is ${algorithm === null ? 'missing' : JSON.stringify(algorithm.slice(0, 40))}, not HMAC-SHA256: a verifier would refuse it`);
-    // Stryker disable next-line ConditionalExpression,LogicalOperator: a comparison with undefined is false
-    if (result.ageSeconds !== undefined && opts.maxAge !== undefined && result.ageSeconds > opts.maxAge) warnings.push(`issued ${result.ageSeconds} s ago, more than --max-age ${opts.maxAge} s`);
+    // No issued_at, or no --max-age: nothing to say.
+    if ((result.ageSeconds ?? 0) > (opts.maxAge ?? Infinity)) warnings.push(`issued ${result.ageSeconds} s ago, more than --max-age ${opts.maxAge} s`);
     oldWarning();
     return result;
   }
@@ -358,8 +358,7 @@ export function decodeSignedRequest(input: string, secret: string | undefined, o
         }),
       );
     }
-    // Stryker disable next-line ConditionalExpression: age > undefined is false
-    if (opts.maxAge !== undefined && age > opts.maxAge) {
+    if (age > (opts.maxAge ?? Infinity)) {
       return fail(
         new VerificationError('stale', `signature valid, but stale: issued ${age} s ago, more than --max-age ${opts.maxAge} s`, {
           hint: 'a replayed or old request; ask the client for a fresh one (or pass --now to decode as of another time)',
