@@ -11,30 +11,27 @@ export interface SignedRequestInput {
   note?: string;
 }
 
-const FORM_FIELD = /(?:^|&)signed_request=/;
-
 /** Finds the signed_request in `input`; returns the input unchanged when it is not a form body or JSON holding one. */
 export function extractSignedRequest(input: string): SignedRequestInput {
   const text = input.trim();
   if (text.startsWith('{')) {
-    let doc: unknown;
+    let doc: Record<string, unknown>;
     try {
-      doc = JSON.parse(text);
+      // JSON text that starts with '{' parses to an object or not at all.
+      doc = JSON.parse(text) as Record<string, unknown>;
     } catch {
       return { signedRequest: input };
     }
-    const sr = doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>).signed_request : undefined;
+    const sr = doc.signed_request;
     if (typeof sr !== 'string') return { signedRequest: input };
-    const others = Object.keys(doc as object).filter((k) => k !== 'signed_request');
-    const what = 'payment_id' in (doc as object) ? 'the Pay Dialog (FB.ui) response JSON' : 'the JSON';
+    const others = Object.keys(doc).filter((k) => k !== 'signed_request');
+    const what = 'payment_id' in doc ? 'the Pay Dialog (FB.ui) response JSON' : 'the JSON';
     return { signedRequest: sr, note: `decoded the "signed_request" field of ${what}${others.length ? ` (other fields, not signed: ${others.slice(0, 6).join(', ')}${others.length > 6 ? ', …' : ''})` : ''}` };
   }
-  if (FORM_FIELD.test(text)) {
-    const form = new URLSearchParams(text);
-    const sr = form.get('signed_request');
-    if (sr === null) return { signedRequest: input };
-    const others = [...new Set([...form.keys()].filter((k) => k !== 'signed_request'))];
-    return { signedRequest: sr, note: `decoded the "signed_request" field of the form body${others.length ? ` (other fields, not signed: ${others.slice(0, 6).join(', ')}${others.length > 6 ? ', …' : ''})` : ''}` };
-  }
-  return { signedRequest: input };
+  // A form body: a bare signed_request (<signature>.<payload>, '=' only as padding) has no field of that name.
+  const form = new URLSearchParams(text);
+  const sr = form.get('signed_request');
+  if (sr === null) return { signedRequest: input };
+  const others = [...new Set([...form.keys()].filter((k) => k !== 'signed_request'))];
+  return { signedRequest: sr, note: `decoded the "signed_request" field of the form body${others.length ? ` (other fields, not signed: ${others.slice(0, 6).join(', ')}${others.length > 6 ? ', …' : ''})` : ''}` };
 }

@@ -16,6 +16,7 @@ export interface SignOptions {
 
 export function base64UrlEncode(data: Uint8Array | string, padded = false): string {
   const s = Buffer.from(data).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+  // Stryker disable next-line Regex: Buffer#toString('base64') puts '=' only at the end
   return padded ? s : s.replace(/=+$/, '');
 }
 
@@ -137,8 +138,8 @@ function checkSegment(seg: string, what: string): { padded: boolean; url: boolea
     }
   }
   const padded = seg.charCodeAt(seg.length - 1) === 61; /* '=' */
-  const bareLength = padded ? seg.replace(/=+$/, '').length : seg.length;
-  if (bareLength % 4 === 1 || (padded && seg.length % 4 !== 0)) throw malformed(`the ${what} segment has an impossible base64 length (${seg.length})`, 'it looks truncated: pass the whole signed_request exactly as received', true);
+  // Unpadded, 4n+1 characters cannot be base64; padded ('=' or '==' at the end only), the length must be 4n.
+  if (padded ? seg.length % 4 !== 0 : seg.length % 4 === 1) throw malformed(`the ${what} segment has an impossible base64 length (${seg.length})`, 'it looks truncated: pass the whole signed_request exactly as received', true);
   return { padded, url, standard };
 }
 
@@ -150,6 +151,7 @@ export function parseSignedRequest(input: string): SignedRequestParts {
   if (typeof input !== 'string') throw malformed('the signed_request must be a string');
   const warnings: string[] = [];
   let sr = input;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: on '' both tests see undefined (read as 'undefined', no whitespace), and '' is refused just below
   if (sr.length > 0 && (EDGE_SPACE.test(sr[0]) || EDGE_SPACE.test(sr[sr.length - 1]))) {
     sr = sr.trim();
     warnings.push('surrounding whitespace was removed from the signed_request');
@@ -157,6 +159,7 @@ export function parseSignedRequest(input: string): SignedRequestParts {
   if (sr.length === 0) throw malformed('the signed_request is empty');
   const dot = sr.indexOf('.');
   if (dot < 0) throw malformed('no "." in the signed_request: expected <signature>.<payload>');
+  // Stryker disable next-line EqualityOperator: a search from dot + 1 >= 1 never finds index 0
   if (sr.indexOf('.', dot + 1) >= 0) throw malformed('more than one "." in the signed_request: expected <signature>.<payload>', 'is this a JWT or a Graph token rather than a signed_request?');
   const signature = sr.slice(0, dot);
   const segment = sr.slice(dot + 1);
@@ -172,11 +175,13 @@ export function parseSignedRequest(input: string): SignedRequestParts {
   try {
     payload = JSON.parse(json);
   } catch (e) {
+    // Stryker disable next-line MethodExpression: V8's JSON.parse messages are under 80 characters (the longest, with a quoted excerpt, are 68); the cap guards other engines
     throw malformed(`the payload is not JSON (${(e as Error).message.slice(0, 80)})`, undefined, true);
   }
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw malformed('the payload is JSON but not an object', undefined, true);
   // Thousands of nested levels parse, but cannot be printed (JSON.stringify overflows the stack).
   // Depth > MAX_PAYLOAD_DEPTH needs more than 2 × MAX_PAYLOAD_DEPTH characters, so short payloads skip the scan.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: the length test only skips the scan for texts too short to nest that deep
   if (json.length > 2 * MAX_PAYLOAD_DEPTH && nestingDepth(json) > MAX_PAYLOAD_DEPTH) {
     throw malformed(`the payload nests JSON deeper than ${MAX_PAYLOAD_DEPTH} levels; not decoded`);
   }
@@ -192,6 +197,7 @@ function nestingDepth(json: string): number {
   let depth = 0;
   let max = 0;
   let inString = false;
+  // Stryker disable next-line EqualityOperator: charCodeAt past the end is NaN, which matches no bracket or quote
   for (let i = 0; i < json.length; i++) {
     const c = json.charCodeAt(i);
     if (inString) {
@@ -199,6 +205,7 @@ function nestingDepth(json: string): number {
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 91 || c === 123) {
+      // Stryker disable next-line EqualityOperator: max = depth when they are equal changes nothing
       if (++depth > max) max = depth;
     } else if (c === 93 || c === 125) depth--;
   }
@@ -206,20 +213,22 @@ function nestingDepth(json: string): number {
 }
 
 /** True when a parsed number cannot be the value written (an integer past 2^53, or a literal out of a double's range). */
-function hasInexactNumber(v: unknown, depth = 0): boolean {
+function hasInexactNumber(v: number | object | null): boolean {
   if (typeof v === 'number') return !Number.isFinite(v) || (Number.isInteger(v) && !Number.isSafeInteger(v));
-  if (depth > 64 || v === null || typeof v !== 'object') return false;
+  // No depth cap: parseSignedRequest refuses payloads nested deeper than MAX_PAYLOAD_DEPTH before this runs.
   // for…in over parsed JSON (own enumerable keys only): no array of values allocated per object.
   const o = v as Record<string, unknown>;
   for (const k in o) {
     const x = o[k];
-    if ((typeof x === 'number' || (typeof x === 'object' && x !== null)) && hasInexactNumber(x, depth + 1)) return true;
+    // null included: for…in over null visits nothing.
+    if ((typeof x === 'number' || typeof x === 'object') && hasInexactNumber(x)) return true;
   }
   return false;
 }
 
 /** The received signature in canonical form (base64url, no padding), so padded or standard-alphabet signatures compare equal. */
 function canonicalSignature(sig: string): string {
+  // Stryker disable next-line ConditionalExpression,Regex: the test only skips replacements that would change nothing
   return /[=+/]/.test(sig) ? sig.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_') : sig;
 }
 
@@ -234,6 +243,7 @@ const CANONICAL_LAST = 'AEIMQUYcgkosw048';
 export function signatureMatches(sig: string, segment: string, secret: string): boolean {
   const canonical = canonicalSignature(sig);
   const mac = signedRequestHmac(segment, secret);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral,Regex: both branches give the same answer (the HMAC's canonical text, or its bytes); the tests only pick the cheaper one: other lengths decode to other than 32 bytes, and a 43-character string with a character base64 skips decodes to 31
   if (canonical.length !== 43 || !CANONICAL_LAST.includes(canonical[42]) || !/^[A-Za-z0-9_-]+$/.test(canonical)) {
     return safeEqual(canonical, mac.toString('base64url'));
   }
@@ -268,7 +278,7 @@ export function decodeSignedRequest(input: string, secret: string | undefined, o
     return alteredResult(input, secret!, e);
   }
   const { payload, warnings } = parts;
-  const algorithm = typeof payload.algorithm === 'string' ? payload.algorithm : payload.algorithm === undefined ? null : String(payload.algorithm);
+  const algorithm = payload.algorithm === undefined ? null : String(payload.algorithm);
   const result: DecodedSignedRequest = {
     valid: null,
     algorithm,
@@ -282,7 +292,7 @@ export function decodeSignedRequest(input: string, secret: string | undefined, o
     inexactNumbers: parts.inexactNumbers,
   };
   const now = opts.now ?? Math.floor(Date.now() / 1000);
-  const issuedAt = typeof payload.issued_at === 'number' && Number.isFinite(payload.issued_at) ? payload.issued_at : typeof payload.issued_at === 'string' && /^\d{1,12}$/.test(payload.issued_at) ? Number(payload.issued_at) : undefined;
+  const issuedAt = Number.isFinite(payload.issued_at) ? (payload.issued_at as number) : typeof payload.issued_at === 'string' && /^\d{1,12}$/.test(payload.issued_at) ? Number(payload.issued_at) : undefined;
   if (issuedAt !== undefined) {
     result.issuedAt = issuedAt;
     result.ageSeconds = now - issuedAt;
@@ -293,15 +303,17 @@ export function decodeSignedRequest(input: string, secret: string | undefined, o
     warnings.push('the payload has no issued_at, so its age was not checked (Facebook always sends one)');
   }
   const oldWarning = () => {
-    if (opts.maxAge === undefined && result.ageSeconds !== undefined && result.ageSeconds > OLD_REQUEST_SECONDS) {
-      warnings.push(`issued_at is ${ageText(result.ageSeconds)} old and no --max-age was given, so its age was not checked: a signed_request this old is usually a replay (pass --max-age, e.g. --max-age 1h, to refuse it)`);
+    const age = result.ageSeconds ?? 0;
+    if (opts.maxAge === undefined && age > OLD_REQUEST_SECONDS) {
+      warnings.push(`issued_at is ${ageText(age)} old and no --max-age was given, so its age was not checked: a signed_request this old is usually a replay (pass --max-age, e.g. --max-age 1h, to refuse it)`);
     }
   };
 
   if (!verify) {
     warnings.unshift('NOT VERIFIED: decoded without checking the signature');
     if (algorithm !== SIGNED_REQUEST_ALGORITHM) warnings.push(`algorithm is ${algorithm === null ? 'missing' : JSON.stringify(algorithm.slice(0, 40))}, not HMAC-SHA256: a verifier would refuse it`);
-    if (result.ageSeconds !== undefined && opts.maxAge !== undefined && result.ageSeconds > opts.maxAge) warnings.push(`issued ${result.ageSeconds} s ago, more than --max-age ${opts.maxAge} s`);
+    // No issued_at, or no --max-age: nothing to say.
+    if ((result.ageSeconds ?? 0) > (opts.maxAge ?? Infinity)) warnings.push(`issued ${result.ageSeconds} s ago, more than --max-age ${opts.maxAge} s`);
     oldWarning();
     return result;
   }
@@ -336,6 +348,7 @@ export function decodeSignedRequest(input: string, secret: string | undefined, o
   if (opts.maxAge !== undefined && issuedAt === undefined) {
     return fail(new VerificationError('no_issued_at', 'signature valid, but the payload has no issued_at, so --max-age cannot be checked', { hint: 'Facebook always sends issued_at; refuse the request or drop --max-age' }));
   }
+  // Stryker disable next-line ConditionalExpression: without issued_at the age is NaN, which fails both comparisons below
   if (issuedAt !== undefined) {
     const age = now - issuedAt;
     if (age < -FUTURE_SKEW_SECONDS) {
@@ -345,7 +358,7 @@ export function decodeSignedRequest(input: string, secret: string | undefined, o
         }),
       );
     }
-    if (opts.maxAge !== undefined && age > opts.maxAge) {
+    if (age > (opts.maxAge ?? Infinity)) {
       return fail(
         new VerificationError('stale', `signature valid, but stale: issued ${age} s ago, more than --max-age ${opts.maxAge} s`, {
           hint: 'a replayed or old request; ask the client for a fresh one (or pass --now to decode as of another time)',
@@ -372,7 +385,7 @@ function ageText(seconds: number): string {
  */
 function nonCanonicalSignature(sig: string, segment: string, secret: string): VerificationError | undefined {
   const canonical = canonicalSignature(sig);
-  if (canonical.length !== 43 || CANONICAL_LAST.includes(canonical[42]) || !/^[A-Za-z0-9_-]+$/.test(canonical)) return undefined;
+  // Only after signatureMatches refused it: if these bytes are the HMAC's, the text is 43 characters with a non-canonical last one.
   const mac = signedRequestHmac(segment, secret);
   if (!safeEqual(Buffer.from(canonical, 'base64url'), mac)) return undefined;
   const expected = mac.toString('base64url');
@@ -402,7 +415,7 @@ function alteredResult(input: string, secret: string, cause: UsageError): Decode
     payload: {},
     payloadJson: '',
     warnings: [],
-    error: new VerificationError('signature_mismatch', `signature mismatch, and ${cause.message.replace(/^the /, 'the ')}: the signed_request was altered or truncated on the way`, {
+    error: new VerificationError('signature_mismatch', `signature mismatch, and ${cause.message}: the signed_request was altered or truncated on the way`, {
       hint: 'pass the signed_request exactly as received (the whole value of the signed_request field)',
     }),
     encoding: { padded: /=/.test(sr), alphabet: standard ? 'standard' : 'url' },
