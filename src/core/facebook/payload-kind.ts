@@ -107,7 +107,7 @@ export function describePayload(payload: Record<string, unknown>, kind: SignedRe
       break;
     }
     case 'login': {
-      for (const k of ['user_id', 'expires', 'oauth_token', 'code']) fact(k, k === 'oauth_token' && typeof payload[k] === 'string' ? maskToken(payload[k] as string) : payload[k]);
+      for (const k of ['user_id', 'expires', 'oauth_token', 'code']) fact(k, k === 'oauth_token' && (typeof payload[k] === 'string' || typeof payload[k] === 'number') ? maskToken(String(payload[k])) : payload[k]);
       if (!has(payload, 'user_id')) next.push('no user_id: the user has not authorized the app yet');
       else if (has(payload, 'code')) next.push('exchange code for an access token on your server (GET /oauth/access_token with client_id, client_secret, redirect_uri "" and code)');
       break;

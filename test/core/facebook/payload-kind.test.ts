@@ -165,10 +165,10 @@ const CASES: Record<string, { payload: Record<string, unknown>; kind: string; la
     ],
   },
   loginNoUser: {
-    payload: {"oauth_token":12},
+    payload: {"oauth_token":12345678901234},
     kind: "login",
     label: "login",
-    facts: [["oauth_token","12"]],
+    facts: [["oauth_token","123456…1234"]],
     next: [
       "no user_id: the user has not authorized the app yet",
     ],
