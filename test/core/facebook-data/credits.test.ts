@@ -47,7 +47,7 @@ describe('Credits reply shape', () => {
 describe('payments_get_items reply', () => {
   it('accepts a minimal item, several items, string prices of digits and optional fields when right', () => {
     expect(getItems(items(item))).toEqual({ ok: true });
-    expect(getItems(items(item, { ...item, price: '25', item_id: 7, product_url: 'http://example.com/p' }, { ...item, price: 1, item_id: 'x', image_url: 'HTTPS://EXAMPLE.COM/I.PNG' }))).toEqual({ ok: true });
+    expect(getItems(items(item, { ...item, price: '25', item_id: 7, product_url: 'http://example.com/p' }, { ...item, price: 1, item_id: 'x', image_url: 'HTTPS://EXAMPLE.COM/I.PNG' }, { ...item, image_url: 'http://example.com/c.png' }))).toEqual({ ok: true });
   });
   it.each([
     [{}, 'content', 'content must be an array of items, got nothing (missing)'],
@@ -75,6 +75,13 @@ describe('payments_get_items reply', () => {
     [{ price: '0' }, 'content[0].price', 'content[0].price must be a positive whole number of credits, got "0"'],
     [{ price: undefined }, 'content[0].price', 'content[0].price must be a positive whole number of credits, got nothing (missing)'],
     [{ price: true }, 'content[0].price', 'content[0].price must be a positive whole number of credits, got true'],
+    [{ price: ['5'] }, 'content[0].price', 'content[0].price must be a positive whole number of credits, got an array'],
+    [{ price: [5] }, 'content[0].price', 'content[0].price must be a positive whole number of credits, got an array'],
+    [{ price: ' 10' }, 'content[0].price', 'content[0].price must be a positive whole number of credits, got " 10"'],
+    [{ price: '10 ' }, 'content[0].price', 'content[0].price must be a positive whole number of credits, got "10 "'],
+    [{ price: '+10' }, 'content[0].price', 'content[0].price must be a positive whole number of credits, got "+10"'],
+    [{ price: '1e3' }, 'content[0].price', 'content[0].price must be a positive whole number of credits, got "1e3"'],
+    [{ price: '0x10' }, 'content[0].price', 'content[0].price must be a positive whole number of credits, got "0x10"'],
     [{ image_url: undefined }, 'content[0].image_url', 'content[0].image_url must be an absolute http(s) URL, got nothing (missing)'],
     [{ image_url: '/c.png' }, 'content[0].image_url', 'content[0].image_url must be an absolute http(s) URL, got "/c.png"'],
     [{ image_url: 'ftp://example.com/c.png' }, 'content[0].image_url', 'content[0].image_url must be an absolute http(s) URL, got "ftp://example.com/c.png"'],
@@ -82,6 +89,8 @@ describe('payments_get_items reply', () => {
     [{ image_url: 'https://example.com/a b.png' }, 'content[0].image_url', 'content[0].image_url must be an absolute http(s) URL, got "https://example.com/a b.png"'],
     [{ image_url: 'https://' }, 'content[0].image_url', 'content[0].image_url must be an absolute http(s) URL, got "https://"'],
     [{ image_url: 42 }, 'content[0].image_url', 'content[0].image_url must be an absolute http(s) URL, got 42'],
+    [{ image_url: ['https://example.com/c.png'] }, 'content[0].image_url', 'content[0].image_url must be an absolute http(s) URL, got an array'],
+    [{ product_url: ['https://example.com/og'] }, 'content[0].product_url', 'content[0].product_url must be an absolute http(s) URL when present, got an array'],
     [{ product_url: 'og/page' }, 'content[0].product_url', 'content[0].product_url must be an absolute http(s) URL when present, got "og/page"'],
     [{ product_url: null }, 'content[0].product_url', 'content[0].product_url must be an absolute http(s) URL when present, got null'],
     [{ product_url: 'https://example.com/og page' }, 'content[0].product_url', 'content[0].product_url must be an absolute http(s) URL when present, got "https://example.com/og page"'],

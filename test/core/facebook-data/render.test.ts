@@ -46,7 +46,7 @@ describe('time placeholders', () => {
     expect(t).toBeGreaterThanOrEqual(before);
     expect(t).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
   });
-  it.each(['now+', 'now+x', 'nowx', 'now_iso*2', 'NOW', 'now +1'])('${%s} is an unknown placeholder', (p) => {
+  it.each(['now+', 'now+x', 'nowx', 'xnow', 'now_iso*2', 'NOW', 'now +1'])('${%s} is an unknown placeholder', (p) => {
     const e = usage(() => body({ t: `\${${p}}` }));
     expect(e.code).toBe('fixture_placeholder');
     expect(e.message).toBe(`fixture fx-test: unknown placeholder \${${p}}`);
@@ -116,6 +116,9 @@ describe('env, var and prev placeholders', () => {
     const b = { a: '${env:FB_URL|http://x:1/a|b}', b: '${env:FB_NONE}', c: 'k=${env:FB_NONE|d}', d: '${env:FB_EMPTY|d}' };
     expect(body(b, { env: { FB_URL: 'https://app', FB_EMPTY: '' } })).toEqual({ a: 'https://app', b: '', c: 'k=d', d: '' });
     expect(body(b)).toEqual({ a: 'http://x:1/a|b', b: '', c: 'k=d', d: 'd' });
+  });
+  it('${var:now} and ${env:now_ms} are a var and an env variable, not the clock', () => {
+    expect(renderFixture(event({ a: '${var:now}', b: '${env:now_ms}' }, { vars: { now: 'V' } }), { now, env: { now_ms: 'E' } }).body).toEqual({ a: 'V', b: 'E' });
   });
   it('${var:name} keeps the var\'s type when whole, JSON inside text; vars may use the vars before them', () => {
     const fx = event({ a: '${var:n}', b: 'n=${var:n}', c: 'o=${var:o}', d: '${var:later}', e: 'plain', f: 7, g: null, h: [true, '${var:n}'] }, { vars: { n: 5, o: { k: [1] }, later: 'id-${var:n}' } });
@@ -206,6 +209,15 @@ describe('renderScenario', () => {
     const out = renderScenario(scenario, lookup, { now, random: low, vars: { pid: 'P' }, sets: ['extra=9'] });
     expect(out[0].body).toEqual({ id: 'P', n: 1, own: 'O', t: NOW, extra: 9 });
     expect(out[1].body).toMatchObject({ id: 'P', before: 'P', extra: 9 });
+  });
+  it('scenario vars read the clock and the environment given, or the real clock', () => {
+    const timed = ScenarioFixtureSchema.parse({ name: 'fx-timed', provider: 'facebook', kind: 'scenario', vars: { pid: '${env:FB_PID|none}', step: '${now}' }, steps: [{ fixture: 'fx-charge' }] });
+    expect(renderScenario(timed, lookup, { now: () => 7, random: low, env: { FB_PID: 'E1' } })[0].body).toMatchObject({ id: 'E1', n: 7, t: 7 });
+    expect(renderScenario(timed, lookup, { now: () => 7, random: low })[0].body).toMatchObject({ id: 'none', n: 7 });
+    const before = Math.floor(Date.now() / 1000);
+    const n = (renderScenario(timed, lookup)[0].body as { n: number }).n;
+    expect(n).toBeGreaterThanOrEqual(before);
+    expect(n).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
   });
   it('uses the real clock and random ids by default', () => {
     const before = Math.floor(Date.now() / 1000);
