@@ -34,6 +34,13 @@ describe('partial refunds', () => {
   it('without a refundable amount, the currency is the first charge\'s', () => {
     expect(pay([charge('10.00', 'completed', 'GBP'), charge('1.00', 'completed', 'USD'), refund('4.00')]).refunded).toEqual({ amount: '4.00', of: '11.00', remaining: '7.00', currency: 'GBP' });
   });
+  it('a charge without a currency leaves the currency empty rather than invented', () => {
+    expect(pay([{ type: 'charge', status: 'completed', amount: '10.00' }, refund('4.00')]).refunded).toEqual({ amount: '4.00', of: '10.00', remaining: '6.00', currency: '' });
+  });
+  it('only a refund can be partial: a chargeback after a partial refund takes the items back', () => {
+    expect(pay([charge('10.00'), refund('4.00'), { type: 'chargeback', status: 'completed', amount: '6.00', currency: 'USD' }])).toEqual(REVOKE('chargeback completed (6.00 USD)'));
+    expect(pay([charge('10.00'), refund('4.00'), { type: 'decline', status: 'completed', amount: '6.00', currency: 'USD' }])).toEqual(REVOKE('decline completed (6.00 USD)'));
+  });
   it('reads signed amounts as their size, but refuses an amount it cannot read (then takes the items back)', () => {
     expect(pay([charge('+10.00'), refund(' -4.00 ')]).refunded).toEqual({ amount: '4.00', of: '10.00', remaining: '6.00', currency: 'USD' });
     expect(pay([charge('10.00'), refund('4.00')], { amount: '-6.00', currency: 'USD' }).refunded).toMatchObject({ remaining: '6.00' });
