@@ -34,10 +34,7 @@ export function validateDataDeletionReply(text: string): DataDeletionReplyVerdic
 }
 
 function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'https:' || u.protocol === 'http:';
-  } catch {
-    return false;
-  }
+  if (!URL.canParse(s)) return false;
+  const { protocol } = new URL(s);
+  return protocol === 'https:' || protocol === 'http:';
 }

@@ -55,6 +55,7 @@ function checkGetItems(content: unknown): CreditsReplyVerdict {
     }
     const price = item.price;
     const priceNum = typeof price === 'string' && /^\d+$/.test(price) ? Number(price) : price;
+    // Stryker disable next-line ConditionalExpression: equivalent: Number.isInteger is false for anything that is not a number, so the typeof test only documents intent
     if (typeof priceNum !== 'number' || !Number.isInteger(priceNum) || priceNum <= 0) {
       return fail(`${at}.price`, `${at}.price must be a positive whole number of credits, got ${describe(price)}`);
     }
@@ -74,10 +75,12 @@ function checkGetItems(content: unknown): CreditsReplyVerdict {
 function checkStatusUpdate(content: unknown, ctx: CreditsRequestContext): CreditsReplyVerdict {
   if (!isObject(content)) return fail('content', `content must be an object like {"status":"settled","order_id":…}, got ${describe(content)}`);
   const status = content.status;
+  // Stryker disable next-line ConditionalExpression: equivalent: includes() on a list of strings is false for any non-string value
   if (typeof status !== 'string' || !(CREDITS_NEXT_STATUSES as readonly string[]).includes(status)) {
     return fail('content.status', `content.status must be one of ${CREDITS_NEXT_STATUSES.join(', ')}, got ${describe(status)}`);
   }
   // A numeric order_id parsed by a JavaScript server may have lost precision past 2^53: compare as that server would.
+  // Stryker disable next-line ConditionalExpression: equivalent: a non-number is never === to a number, so the typeof test only documents intent
   const sameOrder = (a: unknown, b: string | number) => String(a) === String(b) || (typeof a === 'number' && a === Number(b));
   if (ctx.orderId !== undefined && content.order_id !== undefined && !sameOrder(content.order_id, ctx.orderId)) {
     return fail('content.order_id', `content.order_id must be the order being updated (${ctx.orderId}), got ${describe(content.order_id)}`);
