@@ -1,0 +1,138 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateTestKeyPair } from '../../src/core/paypal/test-cert.js';
+import { UsageError } from '../../src/core/errors.js';
+import { httpRequest } from '../../src/transport/http.js';
+import { loadBattery, runBattery, type BatteryOptions, type RunOptions } from '../../src/providers/webhook/check/index.js';
+import { facebookHandler, midasHandler, paypalHandler, startReceiver, type Req, type Running } from './receivers.js';
+
+/**
+ * Edges of the batteries that the receivers of battery.test.ts do not reach: what each refusal
+ * really sends, the latency a two-delivery check reports, the PayPal premise notes, Midas ret codes
+ * written as strings.
+ */
+const SECRET = 'edges0test0app0secret00000000042';
+const TOKEN = 'edges-verify-token';
+const APPKEY = 'edges0midas0appkey00000000000042';
+const WEBHOOK_ID = '3EDGE5719EW123456';
+
+const hmacOk = (header: string | undefined, algo: 'sha1' | 'sha256', body: Buffer) => {
+  if (!header) return false;
+  const want = Buffer.from(`${algo}=` + createHmac(algo, SECRET).update(body).digest('hex'));
+  const got = Buffer.from(header);
+  return got.length === want.length && timingSafeEqual(got, want);
+};
+
+/** The real transport with the n-th reply's latency set to 10·n ms: which reply a latency comes from, without a clock. */
+const latencySeq = (): RunOptions['send'] => {
+  let n = 0;
+  return async (d, timeoutMs, signal) => ({ ...(await httpRequest({ method: d.method, url: d.url, headers: d.headers, body: d.body, timeoutMs, signal })), latencyMs: 10 * ++n });
+};
+
+const servers: Record<string, Running> = {};
+beforeAll(async () => {
+  const correct = facebookHandler('correct', { secret: SECRET, verifyToken: TOKEN });
+  let posts = 0;
+  servers.fb = await startReceiver(correct);
+  // Accepts the first POST, refuses the next ones: duplicate fails on the second delivery.
+  servers.fbOnce = await startReceiver((r) => (r.method === 'POST' && ++posts > 1 ? { status: 500, body: 'again?' } : correct(r)));
+  servers.midasMinus = await startReceiver((r: Req) => {
+    const base = midasHandler('correct', APPKEY)(r);
+    return base.body.includes('"ret":0') ? base : { status: 200, body: '{"ret":"-1","msg":"busy"}' };
+  });
+  servers.midasSpacedRet = await startReceiver((r: Req) => {
+    const base = midasHandler('correct', APPKEY)(r);
+    return base.body.includes('"ret":0') ? base : { status: 200, body: '{"ret":" 4"}' };
+  });
+  servers.pp = await startReceiver(paypalHandler('blind-fetch', WEBHOOK_ID));
+});
+afterAll(async () => {
+  await Promise.all(Object.values(servers).map((s) => s.close()));
+});
+
+describe('facebook: what each delivery really carries', () => {
+  it('no secret: a usage error before anything is sent', async () => {
+    const e = await loadBattery('facebook', { verifyToken: TOKEN }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UsageError);
+  });
+
+  it('the valid ones are signed with both headers; missing-signature has neither; the forged ones carry both, wrong', async () => {
+    servers.fb.requests.length = 0;
+    const only = ['valid-update', 'missing-signature', 'wrong-signature', 'wrong-secret', 'tampered-body', 'sha256-only', 'sha1-only'];
+    const r = await runBattery(await loadBattery('facebook', { secret: SECRET }), { target: new URL(servers.fb.url), only });
+    expect(r.passed).toBe(7);
+    const kinds = servers.fb.requests.map((q) => {
+      const s1 = q.headers['x-hub-signature'];
+      const s256 = q.headers['x-hub-signature-256'];
+      return `${s1 === undefined ? '-' : hmacOk(s1, 'sha1', q.body) ? 'sha1 ok' : 'sha1 bad'} / ${s256 === undefined ? '-' : hmacOk(s256, 'sha256', q.body) ? 'sha256 ok' : 'sha256 bad'}`;
+    });
+    expect(kinds).toEqual([
+      'sha1 ok / sha256 ok', // valid-update
+      '- / -', // missing-signature
+      'sha1 bad / sha256 bad', // wrong-signature
+      'sha1 bad / sha256 bad', // wrong-secret
+      'sha1 bad / sha256 bad', // tampered-body
+      '- / sha256 ok', // sha256-only
+      'sha1 ok / -', // sha1-only
+    ]);
+    // The wrong signature is the right one altered, the wrong secret a different valid-looking HMAC: both 40/64 hex digits.
+    for (const q of servers.fb.requests.slice(2, 5)) {
+      expect(q.headers['x-hub-signature']).toMatch(/^sha1=[0-9a-f]{40}$/);
+      expect(q.headers['x-hub-signature-256']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    }
+  });
+
+  it('duplicate and action-types report the slowest of their replies; a failed second delivery reports its own', async () => {
+    const ok = await runBattery(await loadBattery('facebook', { secret: SECRET }), { target: new URL(servers.fb.url), only: ['duplicate', 'action-types'], send: latencySeq() });
+    expect(ok.checks.map((c) => [c.id, c.ok, c.latencyMs])).toEqual([
+      ['duplicate', true, 20],
+      ['action-types', true, 70],
+    ]);
+    const again = await runBattery(await loadBattery('facebook', { secret: SECRET }), { target: new URL(servers.fbOnce.url), only: ['duplicate'], send: latencySeq() });
+    expect(again.checks.map((c) => [c.ok, c.status, c.latencyMs, c.detail])).toEqual([[false, 500, 20, '200, then 500 "again?" on the same delivery again']]);
+    const first = await runBattery(await loadBattery('facebook', { secret: SECRET }), { target: new URL(servers.fbOnce.url), only: ['duplicate'], send: latencySeq() });
+    expect(first.checks.map((c) => [c.ok, c.status, c.latencyMs, c.detail])).toEqual([[false, 500, 10, 'first delivery got 500 "again?"']]);
+  });
+});
+
+describe('midas: a ret given as a string', () => {
+  it('"-1" is read as ret -1 (a refusal); " 4" is no ret at all', async () => {
+    const minus = await runBattery(await loadBattery('midas', { appkey: APPKEY }), { target: new URL(servers.midasMinus.url), only: ['wrong-sig-rejected'] });
+    expect(minus.checks.map((c) => [c.ok, c.detail])).toEqual([[true, 'ret -1 (refused)']]);
+    const spaced = await runBattery(await loadBattery('midas', { appkey: APPKEY }), { target: new URL(servers.midasSpacedRet.url), only: ['wrong-sig-rejected'] });
+    expect(spaced.checks.map((c) => [c.ok, c.detail])).toEqual([[true, '200 "{\\"ret\\":\\" 4\\"}" (refused)']]);
+  });
+});
+
+describe('paypal: the certificate the refusals point at, and the premise notes', () => {
+  it('other-key and other-webhook-id use the valid delivery\u2019s certificate URL; only the off-host one points elsewhere', async () => {
+    servers.pp.requests.length = 0;
+    const r = await runBattery(await loadBattery('paypal', { webhookId: WEBHOOK_ID }), { target: new URL(servers.pp.url), only: ['valid-delivery', 'other-key', 'other-webhook-id', 'cert-url-off-host'] });
+    expect(r.checks.map((c) => [c.id, c.ok])).toEqual([
+      ['valid-delivery', true],
+      ['other-key', true],
+      ['other-webhook-id', true],
+      ['cert-url-off-host', false],
+    ]);
+    const urls = servers.pp.requests.map((q) => q.headers['paypal-cert-url']);
+    expect(urls[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    expect(urls.slice(0, 3)).toEqual([urls[0], urls[0], urls[0]]);
+    expect(urls[3]).toMatch(/^http:\/\/localhost:\d+\//);
+    expect(new URL(urls[3]).port).not.toBe(new URL(urls[0]).port);
+  });
+
+  it('the note on a failed premise follows how the certificate was served', async () => {
+    const pair = generateTestKeyPair();
+    const tls = { certPem: pair.certPem, keyPem: pair.keyPem };
+    const note = async (o: Partial<BatteryOptions>) => (await loadBattery('paypal', { webhookId: WEBHOOK_ID, ...o })).premiseNote;
+    expect(await note({ keyPem: pair.keyPem, certPem: pair.certPem })).toBeUndefined();
+    expect(await note({ keyPem: pair.keyPem, certUrl: 'https://api.sandbox.paypal.com/v1/notifications/certs/CERT-1' })).toBeUndefined();
+    expect(await note({ certServerTls: tls })).toBe(
+      'the certificate was served over https by a server the local CA issued, and the CA issued it too: the receiver must have been started trusting that CA (the lines printed above)',
+    );
+    expect(await note({ certServerTls: tls, keyPem: pair.keyPem, certPem: pair.certPem })).toBe(
+      'the certificate was served over https by a server the local CA issued: the receiver must have been started trusting that CA (the lines printed above)',
+    );
+    expect(await note({ certServerTls: tls, keyPem: pair.keyPem, certUrl: 'https://example.test/c.pem' })).toBeUndefined();
+  });
+});
