@@ -23,11 +23,18 @@ const hmacOk = (header: string | undefined, algo: 'sha1' | 'sha256', body: Buffe
   return got.length === want.length && timingSafeEqual(got, want);
 };
 
-/** The real transport with the n-th reply's latency set to 10·n ms: which reply a latency comes from, without a clock. */
-const latencySeq = (): RunOptions['send'] => {
+/** The real transport with the n-th reply's latency set to 10·n ms (or `from` − 10·n): which reply a latency comes from, without a clock. */
+const latencySeq = (from?: number): RunOptions['send'] => {
   let n = 0;
-  return async (d, timeoutMs, signal) => ({ ...(await httpRequest({ method: d.method, url: d.url, headers: d.headers, body: d.body, timeoutMs, signal })), latencyMs: 10 * ++n });
+  return async (d, timeoutMs, signal) => ({
+    ...(await httpRequest({ method: d.method, url: d.url, headers: d.headers, body: d.body, timeoutMs, signal })),
+    latencyMs: from === undefined ? 10 * ++n : from - 10 * ++n,
+  });
 };
+const latencyOf = (ms: number): RunOptions['send'] => async (d, timeoutMs, signal) => ({
+  ...(await httpRequest({ method: d.method, url: d.url, headers: d.headers, body: d.body, timeoutMs, signal })),
+  latencyMs: ms,
+});
 
 const servers: Record<string, Running> = {};
 beforeAll(async () => {
@@ -44,7 +51,17 @@ beforeAll(async () => {
     const base = midasHandler('correct', APPKEY)(r);
     return base.body.includes('"ret":0') ? base : { status: 200, body: '{"ret":" 4"}' };
   });
+  servers.midasRet4NoMsg = await startReceiver((r: Req) => {
+    const base = midasHandler('correct', APPKEY)(r);
+    return base.body.includes('"ret":0') ? base : { status: 200, body: '{"ret":4}' };
+  });
+  servers.midas = await startReceiver(midasHandler('correct', APPKEY));
   servers.pp = await startReceiver(paypalHandler('blind-fetch', WEBHOOK_ID));
+  servers.s299 = await startReceiver(() => ({ status: 299, body: '' }));
+  servers.s300 = await startReceiver(() => ({ status: 300, body: '' }));
+  servers.ok = await startReceiver(() => ({ status: 200, body: 'ok' }));
+  let cb = 0;
+  servers.cbOnce = await startReceiver(() => (++cb % 2 === 1 ? { status: 200, body: 'ok' } : { status: 500, body: 'again?' }));
 });
 afterAll(async () => {
   await Promise.all(Object.values(servers).map((s) => s.close()));
@@ -82,6 +99,15 @@ describe('facebook: what each delivery really carries', () => {
     }
   });
 
+  it('the wrong-token handshake sends a token of its own, never empty, with a fresh challenge', async () => {
+    servers.fb.requests.length = 0;
+    await runBattery(await loadBattery('facebook', { secret: SECRET, verifyToken: TOKEN }), { target: new URL(servers.fb.url), only: ['handshake', 'handshake-wrong-token'] });
+    const gets = servers.fb.requests.map((q) => [q.url.searchParams.get('hub.verify_token'), q.url.searchParams.get('hub.challenge')]);
+    expect(gets[0][0]).toBe(TOKEN);
+    expect(gets[1][0]).toMatch(/^fbpay-wrong-token-[0-9a-f]{24}$/);
+    expect(gets[1][1]).not.toBe(gets[0][1]);
+  });
+
   it('duplicate and action-types report the slowest of their replies; a failed second delivery reports its own', async () => {
     const ok = await runBattery(await loadBattery('facebook', { secret: SECRET }), { target: new URL(servers.fb.url), only: ['duplicate', 'action-types'], send: latencySeq() });
     expect(ok.checks.map((c) => [c.id, c.ok, c.latencyMs])).toEqual([
@@ -95,12 +121,52 @@ describe('facebook: what each delivery really carries', () => {
   });
 });
 
+describe('2xx means 200 to 299', () => {
+  it('a 299 is an acceptance (the valid request passes, a forgery answered 299 fails); a 300 is neither', async () => {
+    const run = async (url: string, only: string[]) => (await runBattery(await loadBattery('facebook', { secret: SECRET, kind: 'deauthorize' }), { target: new URL(url), only })).checks.map((c) => [c.id, c.ok, c.inconclusive ?? false, c.detail]);
+    expect(await run(servers.s299.url, ['valid-request', 'wrong-signature'])).toEqual([
+      ['valid-request', true, false, '299 (accepted)'],
+      ['wrong-signature', false, false, '299: accepted a signed_request with a wrong signature'],
+    ]);
+    expect(await run(servers.s300.url, ['valid-request', 'wrong-signature'])).toEqual([
+      ['valid-request', false, false, '300: expected 2xx'],
+      ['wrong-signature', false, true, '300 (rejected) proves nothing: valid-request was not accepted (300: expected 2xx)'],
+    ]);
+  });
+});
+
+describe('app callbacks: duplicate reports the slower of its two replies', () => {
+  it('whichever came first', async () => {
+    for (const [from, want] of [[undefined, 20], [100, 90]] as const) {
+      const r = await runBattery(await loadBattery('facebook', { secret: SECRET, kind: 'deauthorize' }), { target: new URL(servers.ok.url), only: ['duplicate'], send: latencySeq(from) });
+      expect(r.checks.map((c) => [c.ok, c.latencyMs])).toEqual([[true, want]]);
+      const bad = await runBattery(await loadBattery('facebook', { secret: SECRET, kind: 'deauthorize' }), { target: new URL(servers.cbOnce.url), only: ['duplicate'], send: latencySeq(from) });
+      expect(bad.checks.map((c) => [c.ok, c.latencyMs, c.detail])).toEqual([[false, want, '200, then on the same request again: 500 "again?": expected 2xx']]);
+    }
+  });
+});
+
 describe('midas: a ret given as a string', () => {
   it('"-1" is read as ret -1 (a refusal); " 4" is no ret at all', async () => {
     const minus = await runBattery(await loadBattery('midas', { appkey: APPKEY }), { target: new URL(servers.midasMinus.url), only: ['wrong-sig-rejected'] });
     expect(minus.checks.map((c) => [c.ok, c.detail])).toEqual([[true, 'ret -1 (refused)']]);
     const spaced = await runBattery(await loadBattery('midas', { appkey: APPKEY }), { target: new URL(servers.midasSpacedRet.url), only: ['wrong-sig-rejected'] });
     expect(spaced.checks.map((c) => [c.ok, c.detail])).toEqual([[true, '200 "{\\"ret\\":\\" 4\\"}" (refused)']]);
+  });
+});
+
+describe('midas: the exact reply is judged apart from the budget, ret 4 without msg', () => {
+  it('a slow exact reply still passes valid-reply; only the budget check judges the time', async () => {
+    const r = await runBattery(await loadBattery('midas', { appkey: APPKEY }), { target: new URL(servers.midas.url), only: ['valid-reply', 'extra-param', 'budget'], budgetMs: 6000, send: latencyOf(5000) });
+    expect(r.checks.map((c) => [c.id, c.ok, c.detail])).toEqual([
+      ['valid-reply', true, '{"ret":0,"msg":"OK"}'],
+      ['extra-param', true, '{"ret":0,"msg":"OK"}'],
+      ['budget', true, '5000 ms ≤ 6000 ms budget (status 200)'],
+    ]);
+  });
+  it('ret 4 without a msg is said as just "ret 4"', async () => {
+    const r = await runBattery(await loadBattery('midas', { appkey: APPKEY }), { target: new URL(servers.midasRet4NoMsg.url), only: ['wrong-sig-ret-4'] });
+    expect(r.checks.map((c) => [c.ok, c.detail])).toEqual([[true, 'ret 4']]);
   });
 });
 
