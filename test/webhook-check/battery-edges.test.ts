@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTestKeyPair } from '../../src/core/paypal/test-cert.js';
 import { UsageError } from '../../src/core/errors.js';
@@ -57,6 +57,14 @@ beforeAll(async () => {
   });
   servers.midas = await startReceiver(midasHandler('correct', APPKEY));
   servers.pp = await startReceiver(paypalHandler('blind-fetch', WEBHOOK_ID));
+  // Also checks the certificate's validity period, as PayPal's SDKs do.
+  servers.ppDated = await startReceiver(async (r: Req) => {
+    const pem = await (await fetch(r.headers['paypal-cert-url'])).text();
+    const cert = new X509Certificate(pem);
+    const now = Date.now();
+    if (now < Date.parse(cert.validFrom) || now > Date.parse(cert.validTo)) return { status: 400, body: 'certificate not valid now' };
+    return paypalHandler('blind-fetch', WEBHOOK_ID)(r);
+  });
   servers.s299 = await startReceiver(() => ({ status: 299, body: '' }));
   servers.s300 = await startReceiver(() => ({ status: 300, body: '' }));
   servers.ok = await startReceiver(() => ({ status: 200, body: 'ok' }));
@@ -185,6 +193,14 @@ describe('paypal: the certificate the refusals point at, and the premise notes',
     expect(urls.slice(0, 3)).toEqual([urls[0], urls[0], urls[0]]);
     expect(urls[3]).toMatch(/^http:\/\/localhost:\d+\//);
     expect(new URL(urls[3]).port).not.toBe(new URL(urls[0]).port);
+  });
+
+  it('the test certificates are valid now: a receiver that checks the validity period accepts the valid delivery', async () => {
+    const r = await runBattery(await loadBattery('paypal', { webhookId: WEBHOOK_ID }), { target: new URL(servers.ppDated.url), only: ['valid-delivery', 'other-key'] });
+    expect(r.checks.map((c) => [c.id, c.ok, c.detail])).toEqual([
+      ['valid-delivery', true, '200 (accepted)'],
+      ['other-key', true, '400 (rejected)'],
+    ]);
   });
 
   it('the note on a failed premise follows how the certificate was served', async () => {
