@@ -86,6 +86,8 @@ describe('facebook: what each delivery really carries', () => {
     const only = ['valid-update', 'missing-signature', 'wrong-signature', 'wrong-secret', 'tampered-body', 'sha256-only', 'sha1-only'];
     const r = await runBattery(await loadBattery('facebook', { secret: SECRET }), { target: new URL(servers.fb.url), only });
     expect(r.passed).toBe(7);
+    // Only the signature headers are taken off the unsigned one.
+    expect(servers.fb.requests.map((q) => q.headers['content-type'])).toEqual(Array(7).fill('application/json'));
     const kinds = servers.fb.requests.map((q) => {
       const s1 = q.headers['x-hub-signature'];
       const s256 = q.headers['x-hub-signature-256'];
@@ -114,6 +116,18 @@ describe('facebook: what each delivery really carries', () => {
     expect(gets[0][0]).toBe(TOKEN);
     expect(gets[1][0]).toMatch(/^fbpay-wrong-token-[0-9a-f]{24}$/);
     expect(gets[1][1]).not.toBe(gets[0][1]);
+  });
+
+  it('action-types names every type that passed before the one refused', async () => {
+    let n = 0;
+    const correct = facebookHandler('correct', { secret: SECRET, verifyToken: TOKEN });
+    const third = await startReceiver((q) => (++n === 3 ? { status: 400, body: 'chargeback?' } : correct(q)));
+    try {
+      const r = await runBattery(await loadBattery('facebook', { secret: SECRET }), { target: new URL(third.url), only: ['action-types'] });
+      expect(r.checks.map((c) => [c.ok, c.detail])).toEqual([[false, 'chargeback: 400 "chargeback?" (after charge 200, refund 200)']]);
+    } finally {
+      await third.close();
+    }
   });
 
   it('duplicate and action-types report the slowest of their replies; a failed second delivery reports its own', async () => {
@@ -201,6 +215,29 @@ describe('paypal: the certificate the refusals point at, and the premise notes',
       ['valid-delivery', true, '200 (accepted)'],
       ['other-key', true, '400 (rejected)'],
     ]);
+  });
+
+  it('--key/--cert: the delivery is signed with that pair and its certificate is the one served; close() stops serving it', async () => {
+    const pair = generateTestKeyPair();
+    let served = '';
+    const pinned = await startReceiver(async (q: Req) => {
+      served = await (await fetch(q.headers['paypal-cert-url'])).text();
+      return served === pair.certPem ? paypalHandler('blind-fetch', WEBHOOK_ID)(q) : { status: 400, body: 'not the pinned certificate' };
+    });
+    try {
+      const b = await loadBattery('paypal', { webhookId: WEBHOOK_ID, keyPem: pair.keyPem, certPem: pair.certPem });
+      const r = await runBattery(b, { target: new URL(pinned.url), only: ['valid-delivery', 'cert-url-off-host'] });
+      // This receiver fetches any certificate before comparing it: refused, but the detail says it fetched it.
+      expect(r.checks.map((c) => [c.id, c.ok, c.detail.replace(/:\d+$/, ':PORT')])).toEqual([
+        ['valid-delivery', true, '200 (accepted)'],
+        ['cert-url-off-host', true, '400 (rejected); it fetched the certificate from localhost:PORT'],
+      ]);
+      const urls = pinned.requests.map((q) => q.headers['paypal-cert-url']);
+      await expect(fetch(urls[0])).rejects.toThrow();
+      await expect(fetch(urls[1].replace('//localhost:', '//127.0.0.1:'))).rejects.toThrow();
+    } finally {
+      await pinned.close();
+    }
   });
 
   it('the note on a failed premise follows how the certificate was served', async () => {
