@@ -4,6 +4,11 @@ import { generateTestKeyPair } from '../../src/core/paypal/test-cert.js';
 import { UsageError } from '../../src/core/errors.js';
 import { httpRequest } from '../../src/transport/http.js';
 import { loadBattery, runBattery, type BatteryOptions, type RunOptions } from '../../src/providers/webhook/check/index.js';
+// Loaded here, outside any test, as the command loads a battery before running it: their module-level tables are then static.
+import '../../src/providers/webhook/check/facebook.js';
+import '../../src/providers/webhook/check/midas.js';
+import '../../src/providers/webhook/check/paypal.js';
+import '../../src/providers/webhook/check/app-callbacks.js';
 import { facebookHandler, midasHandler, paypalHandler, startReceiver, type Req, type Running } from './receivers.js';
 
 /**

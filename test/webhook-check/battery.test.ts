@@ -4,11 +4,6 @@ import { UsageError } from '../../src/core/errors.js';
 import { httpRequest } from '../../src/transport/http.js';
 import { loadBattery, reportToJson, reportToJunit, runBattery, type Battery, type BatteryOptions, type CheckReport, type RunOptions } from '../../src/providers/webhook/check/index.js';
 import { describeReply, replySnippet } from '../../src/providers/webhook/check/common.js';
-// Loaded here, outside any test, like the command does before it runs a battery: their module-level tables are then static.
-import '../../src/providers/webhook/check/facebook.js';
-import '../../src/providers/webhook/check/midas.js';
-import '../../src/providers/webhook/check/paypal.js';
-import '../../src/providers/webhook/check/app-callbacks.js';
 import { facebookHandler, fixedHandler, midasHandler, paypalHandler, startReceiver, type Reply, type Req, type Running } from './receivers.js';
 
 /**
