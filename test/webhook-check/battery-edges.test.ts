@@ -61,6 +61,12 @@ beforeAll(async () => {
     return base.body.includes('"ret":0') ? base : { status: 200, body: '{"ret":4}' };
   });
   servers.midas = await startReceiver(midasHandler('correct', APPKEY));
+  for (const [name, body] of [['midasRet10', '{"ret":"10"}'], ['midasRet4x', '{"ret":"4x"}'], ['midasRetList', '{"ret":[4]}']]) {
+    servers[name] = await startReceiver((r: Req) => {
+      const base = midasHandler('correct', APPKEY)(r);
+      return base.body.includes('"ret":0') ? base : { status: 200, body };
+    });
+  }
   servers.pp = await startReceiver(paypalHandler('blind-fetch', WEBHOOK_ID));
   // Also checks the certificate's validity period, as PayPal's SDKs do.
   servers.ppDated = await startReceiver(async (r: Req) => {
@@ -174,6 +180,13 @@ describe('app callbacks: duplicate reports the slower of its two replies', () =>
 });
 
 describe('midas: a ret given as a string', () => {
+  it('"10" is ret 10; "4x" and [4] are no ret at all (the reply is quoted instead)', async () => {
+    const detail = async (name: string) => (await runBattery(await loadBattery('midas', { appkey: APPKEY }), { target: new URL(servers[name].url), only: ['wrong-sig-rejected'] })).checks.map((c) => [c.ok, c.detail]);
+    expect(await detail('midasRet10')).toEqual([[true, 'ret 10 (refused)']]);
+    expect(await detail('midasRet4x')).toEqual([[true, '200 "{\\"ret\\":\\"4x\\"}" (refused)']]);
+    expect(await detail('midasRetList')).toEqual([[true, '200 "{\\"ret\\":[4]}" (refused)']]);
+  });
+
   it('"-1" is read as ret -1 (a refusal); " 4" is no ret at all', async () => {
     const minus = await runBattery(await loadBattery('midas', { appkey: APPKEY }), { target: new URL(servers.midasMinus.url), only: ['wrong-sig-rejected'] });
     expect(minus.checks.map((c) => [c.ok, c.detail])).toEqual([[true, 'ret -1 (refused)']]);
@@ -243,6 +256,14 @@ describe('paypal: the certificate the refusals point at, and the premise notes',
     } finally {
       await pinned.close();
     }
+  });
+
+  it('--cert, --cert-url or --key alone: a usage error before anything is sent (never a fresh test pair instead)', async () => {
+    const pair = generateTestKeyPair();
+    const err = (o: Partial<BatteryOptions>) => loadBattery('paypal', { webhookId: WEBHOOK_ID, ...o }).then(() => 'no error', (e: { code?: string }) => e.code);
+    expect(await err({ certPem: pair.certPem })).toBe('missing_key');
+    expect(await err({ certUrl: 'https://example.test/cert.pem' })).toBe('missing_key');
+    expect(await err({ keyPem: pair.keyPem })).toBe('missing_cert');
   });
 
   it('the note on a failed premise follows how the certificate was served', async () => {

@@ -273,6 +273,15 @@ describe('runBattery', () => {
     expect(await runBattery(battery([get('a', 200)]), { target: target(), signal: ac2.signal }).catch((x: unknown) => x)).toMatchObject({ exitCode: 130, message: 'interrupted after 0 of 1 check(s): 0 passed, 0 failed' });
   });
 
+  it('an interruption error from a check while the run was not stopped is passed on as it is, not summarised', async () => {
+    const check: Check = { ...fixed('a', { ok: true }), run: async () => Promise.reject(new InterruptedError('the emulator was stopped')) };
+    const e = await runBattery(battery([get('ok', 200), check]), { target: target() }).catch((x: unknown) => x);
+    expect(e).toMatchObject({ exitCode: 130, message: 'the emulator was stopped' });
+    const ac = new AbortController();
+    const e2 = await runBattery(battery([get('ok', 200), check]), { target: target(), signal: ac.signal }).catch((x: unknown) => x);
+    expect(e2).toMatchObject({ exitCode: 130, message: 'the emulator was stopped' });
+  });
+
   it('a request cut short by the run being stopped stops the run with that reason; it is not a "no reply" result', async () => {
     const ac = new AbortController();
     // As httpRequest does: an aborted request rejects with the signal's reason.

