@@ -136,6 +136,7 @@ export async function createPaypalBattery(opts: BatteryOptions): Promise<Battery
     async close() {
       // Stryker disable next-line OptionalChaining: the PayPal adapter always has close()
       await valid.close?.();
+      // Stryker disable next-line OptionalChaining: runBattery calls close() only after open() succeeded, which sets attackerServer
       await attackerServer?.close();
     },
   };
