@@ -117,7 +117,7 @@ describe('webhook check --provider facebook against node receivers', () => {
   const servers: Partial<Record<FacebookMode, Running>> = {};
   beforeAll(async () => {
     for (const mode of ['correct', 'careless', 'dup500', 'echo-any-token', 'slow'] as FacebookMode[]) {
-      servers[mode] = await startReceiver(facebookHandler(mode, { secret: SECRET, verifyToken: TOKEN, delayMs: 250 }));
+      servers[mode] = await startReceiver(facebookHandler(mode, { secret: SECRET, verifyToken: TOKEN, delayMs: 60 }));
     }
   });
   afterAll(async () => {
@@ -158,17 +158,18 @@ describe('webhook check --provider facebook against node receivers', () => {
   });
 
   it('a slow receiver fails exactly "budget"', async () => {
-    const r = await check(servers.slow!.url, ['--budget-ms', '150']);
+    // Every reply takes at least 60 ms; a 30 ms budget (not the 2 s default) keeps the test fast.
+    const r = await check(servers.slow!.url, ['--budget-ms', '30']);
     expect(r.code).toBe(1);
     expect(r.failing).toEqual(['budget']);
-    expect(r.doc.checks.find((c) => c.id === 'budget')!.detail).toMatch(/^\d+ ms > 150 ms budget \(status 200\)$/);
+    expect(r.doc.checks.find((c) => c.id === 'budget')!.detail).toMatch(/^\d+ ms > 30 ms budget \(status 200\)$/);
   });
 
   it('a reply slower than --timeout counts as no reply, not as unreachable', async () => {
-    const r = await check(servers.slow!.url, ['--only', 'valid-update,budget', '--timeout', '100', '--budget-ms', '50']);
+    const r = await check(servers.slow!.url, ['--only', 'valid-update,budget', '--timeout', '30', '--budget-ms', '20']);
     expect(r.code).toBe(1);
     expect(r.failing).toEqual(['valid-update', 'budget']);
-    expect(r.doc.checks[0].detail).toMatch(/no reply: .*did not answer within 100 ms/);
+    expect(r.doc.checks[0].detail).toMatch(/no reply: .*did not answer within 30 ms/);
   });
 
   it('without --verify-token the handshake is skipped with a note, not failed', async () => {

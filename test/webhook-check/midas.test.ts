@@ -19,7 +19,7 @@ describe('webhook check --provider midas against node receivers written from the
     for (const mode of ['correct', 'spaced', 'drops-unknown', 'ret1', 'careless', 'http500', 'sdk-no-ts'] as MidasMode[]) servers[mode] = await startReceiver(midasHandler(mode, APPKEY));
     servers.notFound = await startReceiver(fixedHandler(404));
     const correct = midasHandler('correct', APPKEY);
-    servers.slow = await startReceiver((r) => ({ ...correct(r), delayMs: 200 }));
+    servers.slow = await startReceiver((r) => ({ ...correct(r), delayMs: 60 }));
   });
   afterAll(async () => {
     await Promise.all(Object.values(servers).map((s) => s!.close()));
@@ -65,7 +65,7 @@ describe('webhook check --provider midas against node receivers written from the
   });
 
   it('a slow receiver fails only "budget"', async () => {
-    const r = await check(servers.slow!.url + '/cb', ['--budget-ms', '100']);
+    const r = await check(servers.slow!.url + '/cb', ['--budget-ms', '30']);
     expect(r.code).toBe(1);
     expect(r.failing).toEqual(['budget']);
   });
