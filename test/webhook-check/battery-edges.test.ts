@@ -129,6 +129,26 @@ describe('facebook: what each delivery really carries', () => {
     expect(gets[1][1]).not.toBe(gets[0][1]);
   });
 
+  it('a wrong-token reply longer than fbpay reads cannot show it is not echoed: inconclusive, never a pass', async () => {
+    const correct = facebookHandler('correct', { secret: SECRET, verifyToken: TOKEN });
+    // The right token gets the challenge; a wrong one gets 70 KB of page and then the challenge (past the 64 KiB fbpay reads).
+    const long = await startReceiver((q) => {
+      const token = q.url.searchParams.get('hub.verify_token');
+      return q.method === 'GET' && token !== TOKEN ? { status: 403, body: `${'x'.repeat(70_000)}${q.url.searchParams.get('hub.challenge')}` } : correct(q);
+    });
+    try {
+      const r = await runBattery(await loadBattery('facebook', { secret: SECRET, verifyToken: TOKEN }), { target: new URL(long.url), only: ['handshake', 'handshake-wrong-token'] });
+      expect(r.checks.map((c) => [c.id, c.ok, c.inconclusive ?? false])).toEqual([
+        ['handshake', true, false],
+        ['handshake-wrong-token', false, true],
+      ]);
+      expect(r.checks[1].detail).toBe('403 with a reply longer than the 64 KiB fbpay reads, and no challenge in them: whether it echoes the challenge further on is unknown');
+      expect(r.inconclusive).toBe(1);
+    } finally {
+      await long.close();
+    }
+  });
+
   it('action-types names every type that passed before the one refused', async () => {
     let n = 0;
     const correct = facebookHandler('correct', { secret: SECRET, verifyToken: TOKEN });

@@ -89,6 +89,10 @@ export async function createFacebookBattery(opts: BatteryOptions): Promise<Batte
         const challenge = challengeFrom(deps.random());
         const res = await deps.send(handshakeDelivery(target, `fbpay-wrong-token-${deps.random()}`, challenge));
         const echoed = res.body.includes(challenge);
+        // Only the first 64 KiB of a reply are read: past them, "not echoed" was not observed.
+        if (!echoed && res.truncated) {
+          return { ok: false, inconclusive: true, status: res.status, latencyMs: res.latencyMs, detail: `${res.status} with a reply longer than the 64 KiB fbpay reads, and no challenge in them: whether it echoes the challenge further on is unknown` };
+        }
         return { ok: !echoed, status: res.status, latencyMs: res.latencyMs, detail: echoed ? `${describeReply(res)}: echoed the challenge for a wrong verify token` : `${res.status} (not echoed)` };
       },
     },
