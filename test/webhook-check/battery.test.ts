@@ -402,7 +402,14 @@ describe('facebook payments battery, in-process against node:http receivers', ()
     const at = await run('facebook', fbOpts, url('fbCorrect'), { only: ['budget'], budgetMs: 250, send: latencyOf(250) });
     expect(at.checks[0]).toMatchObject({ ok: true, latencyMs: 250, detail: '250 ms ≤ 250 ms budget (status 200)' });
     const under = await run('facebook', fbOpts, url('fbCorrect'), { only: ['budget'], budgetMs: 250, send: latencyOf(249.6) });
-    expect(under.checks[0]).toMatchObject({ ok: true, latencyMs: 249.6, detail: '250 ms ≤ 250 ms budget (status 200)' });
+    expect(under.checks[0]).toMatchObject({ ok: true, latencyMs: 249.6, detail: '249.6 ms ≤ 250 ms budget (status 200)' });
+    // Rounded, a latency just past the budget would read as the budget itself: enough decimals to tell them apart.
+    const justOver = await run('facebook', fbOpts, url('fbCorrect'), { only: ['budget'], budgetMs: 250, send: latencyOf(250.4) });
+    expect(justOver.checks[0]).toMatchObject({ ok: false, detail: '250.4 ms > 250 ms budget (status 200)' });
+    const barelyOver = await run('facebook', fbOpts, url('fbCorrect'), { only: ['budget'], budgetMs: 250, send: latencyOf(250.004) });
+    expect(barelyOver.checks[0]).toMatchObject({ ok: false, detail: '250.004 ms > 250 ms budget (status 200)' });
+    const wellUnder = await run('facebook', fbOpts, url('fbCorrect'), { only: ['budget'], budgetMs: 250, send: latencyOf(240.4) });
+    expect(wellUnder.checks[0]).toMatchObject({ ok: true, detail: '240 ms ≤ 250 ms budget (status 200)' });
     const over = await run('facebook', fbOpts, url('fbCorrect'), { only: ['budget'], budgetMs: 250, send: latencyOf(251) });
     expect(over.checks[0]).toMatchObject({ ok: false, latencyMs: 251, detail: '251 ms > 250 ms budget (status 200)' });
     expect(over.checks[0].inconclusive).toBeFalsy();

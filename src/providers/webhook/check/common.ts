@@ -62,7 +62,17 @@ export async function expectWithinBudget(deps: CheckDeps, d: OutgoingDelivery): 
     return { ok: false, inconclusive: true, status: res.status, latencyMs: res.latencyMs, detail: `${ms} ms for ${describeReply(res)}: the time to refuse a valid delivery says nothing about the budget` };
   }
   const ok = res.latencyMs <= deps.budgetMs;
-  return { ok, status: res.status, latencyMs: res.latencyMs, detail: `${ms} ms ${ok ? '≤' : '>'} ${deps.budgetMs} ms budget (status ${res.status})` };
+  return { ok, status: res.status, latencyMs: res.latencyMs, detail: `${againstBudget(res.latencyMs, deps.budgetMs)} ms ${ok ? '≤' : '>'} ${deps.budgetMs} ms budget (status ${res.status})` };
+}
+
+/** A latency in whole ms, or with as many decimals (up to 3) as it takes not to read as the budget it differs from: "250.4 ms > 250 ms". */
+function againstBudget(latencyMs: number, budgetMs: number): string {
+  if (latencyMs === budgetMs) return String(budgetMs);
+  for (const digits of [0, 1, 2]) {
+    const shown = latencyMs.toFixed(digits);
+    if (Number(shown) !== budgetMs) return shown;
+  }
+  return latencyMs.toFixed(3);
 }
 
 /** A copy of the delivery without the headers whose lowercased names match. */
