@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { explainCode, graphCodeEntry, normalizeCode } from '../../../src/core/explain/lookup.js';
+
+const nearest = (input: string) => {
+  const r = explainCode(input);
+  if (r.found) throw new Error(`${input} was found`);
+  return { code: r.code, nearest: r.nearest.map((e) => e.code) };
+};
+
+describe('normalizeCode: the ways people paste codes', () => {
+  it('family codes: any case, any separator, spaces and underscores in the name become dashes', () => {
+    expect(normalizeCode('  PayPal:Crc_Mismatch ')).toBe('paypal:crc-mismatch');
+    expect(normalizeCode('paypal/cert host')).toBe('paypal:cert-host');
+    expect(normalizeCode('paypal - cert__host')).toBe('paypal:cert-host');
+    expect(normalizeCode('midas_4')).toBe('midas:4');
+    expect(normalizeCode('midas-  4 ')).toBe('midas:4');
+    expect(normalizeCode('paypal')).toBe('paypal');
+    expect(normalizeCode('xpaypal:crc')).toBe('xpaypal:crc');
+  });
+
+  it('numbers: leading zeros dropped, with #, parentheses or a name before them', () => {
+    expect(normalizeCode('0100')).toBe('100');
+    expect(normalizeCode('(# 190)')).toBe('190');
+    expect(normalizeCode('Error (#100)')).toBe('100');
+    expect(normalizeCode('OAuthException #190')).toBe('190');
+    expect(normalizeCode('code 1383001')).toBe('1383001');
+    // A number inside other text is not a code.
+    expect(normalizeCode('abc100')).toBe('abc100');
+    expect(normalizeCode('100 apples')).toBe('100 apples');
+    expect(normalizeCode('#190x')).toBe('#190x');
+    expect(normalizeCode('x(#190')).toBe('x(#190');
+  });
+});
+
+describe('explainCode', () => {
+  it('finds a code however it is written; any 2xx Graph code is the 200 family, other codes are not', () => {
+    expect(explainCode(' (#1383001) ')).toMatchObject({ found: true, entry: { code: '1383001', family: 'pay-dialog' } });
+    expect(explainCode('midas 4')).toMatchObject({ found: true, entry: { code: 'midas:4', family: 'midas' } });
+    expect(explainCode('299')).toMatchObject({ found: true, entry: { code: '200' } });
+    expect(explainCode('2999').found).toBe(false);
+    expect(explainCode('1200').found).toBe(false);
+    expect(explainCode('20').found).toBe(false);
+  });
+
+  it('an unknown Graph code: the three nearest by value, ties to the smaller code', () => {
+    expect(nearest('5')).toEqual({ code: '5', nearest: ['4', '2', '1'] });
+    expect(nearest('3')).toEqual({ code: '3', nearest: ['2', '4', '1'] });
+    expect(nearest('301')).toEqual({ code: '301', nearest: ['368', '200', '190'] });
+    expect(nearest('999999')).toEqual({ code: '999999', nearest: ['613', '368', '200'] });
+  });
+
+  it('an unknown Pay Dialog code (7 digits) gets Pay Dialog codes, never Graph ones', () => {
+    expect(nearest('1383002')).toEqual({ code: '1383002', nearest: ['1383001', '1383004', '1383005'] });
+    expect(nearest('1000000').nearest).toEqual(['1383001', '1383004', '1383005']);
+    expect(nearest('99999999').nearest).toEqual(['1383146', '1383104', '1383068']);
+  });
+
+  it('an unknown family code: same family first, those starting with or containing what was typed', () => {
+    expect(nearest('paypal:crc')).toEqual({ code: 'paypal:crc', nearest: ['paypal:crc-mismatch', 'paypal:cert-host', 'paypal:cert-chain'] });
+    expect(nearest('paypal:cert').nearest).toEqual(['paypal:cert-host', 'paypal:cert-chain', 'paypal:cert-expired']);
+    expect(nearest('paypal:expired').nearest[0]).toBe('paypal:cert-expired');
+    expect(nearest('paypal:mismatch').nearest.slice(0, 2).sort()).toEqual(['paypal:crc-mismatch', 'paypal:signature-mismatch']);
+    expect(nearest('midas:9')).toEqual({ code: 'midas:9', nearest: ['midas:0', 'midas:1', 'midas:2'] });
+    expect(nearest('midas:crc').nearest).toEqual(['midas:0', 'midas:1', 'midas:2']);
+  });
+
+  it('an unknown word: the family codes closest to it', () => {
+    expect(nearest('cert').nearest).toEqual(['paypal:cert-host', 'paypal:cert-chain', 'paypal:cert-expired']);
+    expect(nearest('time').nearest[0]).toBe('paypal:transmission-time');
+    expect(nearest('foo').nearest).toEqual(['midas:0', 'midas:1', 'midas:2']);
+  });
+});
+
+describe('graphCodeEntry: the hints Graph errors print', () => {
+  it('a known code has its entry, an unknown one none', () => {
+    expect(graphCodeEntry(190)?.name).toBeTruthy();
+    expect(graphCodeEntry(190)?.code).toBe('190');
+    expect(graphCodeEntry(12345)).toBeUndefined();
+  });
+});
