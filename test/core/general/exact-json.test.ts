@@ -44,6 +44,8 @@ describe('parseJsonExact + stringifyExact: the literals someone signs survive', 
   it('invalid JSON still throws as JSON.parse does', () => {
     expect(() => parseJsonExact('{"a": 01}', 'x')).toThrow(SyntaxError);
     expect(() => parseJsonExact('-', 'x')).toThrow(SyntaxError);
+    expect(() => parseJsonExact('{"a": "unterminated', 'x')).toThrow(SyntaxError);
+    expect(() => parseJsonExact('"ends with a backslash\\', 'x')).toThrow(SyntaxError);
   });
 
   it('an out-of-range literal is refused, naming the field (or the root) and the literal cut to 39 characters', () => {

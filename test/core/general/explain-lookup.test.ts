@@ -16,6 +16,8 @@ describe('normalizeCode: the ways people paste codes', () => {
     expect(normalizeCode('midas-  4 ')).toBe('midas:4');
     expect(normalizeCode('paypal')).toBe('paypal');
     expect(normalizeCode('xpaypal:crc')).toBe('xpaypal:crc');
+    // A code is one line: text after a line break is not part of the name.
+    expect(normalizeCode('paypal crc\nmismatch')).toBe('paypal crc\nmismatch');
   });
 
   it('numbers: leading zeros dropped, with #, parentheses or a name before them', () => {
@@ -62,6 +64,29 @@ describe('explainCode', () => {
     expect(nearest('paypal:mismatch').nearest.slice(0, 2).sort()).toEqual(['paypal:crc-mismatch', 'paypal:signature-mismatch']);
     expect(nearest('midas:9')).toEqual({ code: 'midas:9', nearest: ['midas:0', 'midas:1', 'midas:2'] });
     expect(nearest('midas:crc').nearest).toEqual(['midas:0', 'midas:1', 'midas:2']);
+  });
+
+  it('a family name must be whole: "mid:" and "pay:" are not midas and paypal', () => {
+    expect(nearest('mid:crc').nearest[0]).toBe('paypal:crc-mismatch');
+    expect(nearest('pay:q').nearest).toEqual(['midas:0', 'midas:1', 'midas:2']);
+  });
+
+  it('a code that starts with digits but is not a number is compared with family codes', () => {
+    expect(nearest('100 apples').nearest.every((c) => c.includes(':'))).toBe(true);
+  });
+
+  it('codes that start with what was typed come before codes that merely contain it', () => {
+    expect(nearest('paypal:s').nearest.slice(0, 2)).toEqual(['paypal:signature-mismatch', 'paypal:simulator-webhook-id']);
+  });
+
+  it('a misspelt name: the nearest by edit distance comes first', () => {
+    expect(nearest('paypal:cert-chan').nearest[0]).toBe('paypal:cert-chain');
+    expect(nearest('paypal:cert-hots').nearest[0]).toBe('paypal:cert-host');
+    expect(nearest('paypal:signature-mismach').nearest[0]).toBe('paypal:signature-mismatch');
+    expect(nearest('paypal:transmision-time').nearest[0]).toBe('paypal:transmission-time');
+    expect(nearest('paypal:cert-expird').nearest[0]).toBe('paypal:cert-expired');
+    expect(nearest('paypal:simulator-webhok-id').nearest[0]).toBe('paypal:simulator-webhook-id');
+    expect(nearest('paypal:xert-host').nearest[0]).toBe('paypal:cert-host');
   });
 
   it('an unknown word: the family codes closest to it', () => {

@@ -42,6 +42,7 @@ describe('parseSetArg', () => {
   it('an empty segment is refused, naming the path', () => {
     for (const p of ['a..b', '.a', 'a.']) {
       const e = usageError(() => parseSetArg(`${p}=1`));
+      expect(e.code).toBe('bad_set');
       expect(e.message).toBe(`--set path "${p}" has an empty segment`);
       expect(e.hint).toBe('use dotted paths like a.b.0.c');
     }
@@ -49,6 +50,7 @@ describe('parseSetArg', () => {
 
   it('prototype-polluting segments are refused anywhere in the path', () => {
     for (const seg of ['__proto__', 'constructor', 'prototype']) {
+      expect(usageError(() => parseSetArg(`a.${seg}.b=1`)).code).toBe('bad_set');
       expect(usageError(() => parseSetArg(`a.${seg}.b=1`)).message).toBe(`--set path segment "${seg}" is not allowed`);
     }
   });
@@ -59,6 +61,9 @@ describe('parseSetArg', () => {
     expect(e.message).toBe('--set id: 9007199254740993 is an integer JSON parsers round (to 9007199254740992): it would be sent changed');
     expect(e.hint).toBe(`send it as a string: --set id='"9007199254740993"'`);
     expect(stringifyExact(parseSetArg('id=9007199254740993', true).value)).toBe('9007199254740993');
+    const nested = usageError(() => parseSetArg('user.id=9007199254740993'));
+    expect(nested.message).toMatch(/^--set user\.id: 9007199254740993 is an integer/);
+    expect(nested.hint).toBe(`send it as a string: --set user.id='"9007199254740993"'`);
   });
 });
 
@@ -82,6 +87,7 @@ describe('parseLooseJson', () => {
     expect(usageError(() => parseLooseJson('-9007199254740993')).message).toMatch(/^--set: -9007199254740993 is an integer/);
     const long = '1'.repeat(60);
     expect(usageError(() => parseLooseJson(long)).message).toContain(`: ${'1'.repeat(40)} is an integer`);
+    expect(usageError(() => parseLooseJson(long)).hint).toBe(`send it as a string: --set='"${'1'.repeat(40)}"'`);
   });
 
   it('numbers out of range are refused even with exact numbers', () => {
@@ -201,6 +207,19 @@ describe('assertPathExists', () => {
     expect(usageError(() => assertPathExists(t, ['entry', 'length'])).message).toBe('--set entry.length: entry has no "length"');
   });
 
+  it('array indexes are plain digits: no spaces, no hex, no exponent; two digits work', () => {
+    const l = { l: Array.from({ length: 11 }, (_, i) => i) };
+    expect(() => assertPathExists(l, ['l', '10'])).not.toThrow();
+    for (const seg of [' 1', '1 ', '0x1', '1e0', '+1']) expect(usageError(() => assertPathExists(l, ['l', seg])).code).toBe('set_unknown_path');
+  });
+
+  it('a string on the way is not an object, even for its characters or length', () => {
+    expect(usageError(() => assertPathExists({ a: 'str' }, ['a', '0'])).message).toBe('--set a.0: a is not an object');
+    expect(usageError(() => assertPathExists({ a: 'str' }, ['a', 'length'])).message).toBe('--set a.length: a is not an object');
+    // Through a scalar nothing is suggested, whatever the segment.
+    expect(usageError(() => assertPathExists({ a: 1 }, ['a', 'Stryker was here'])).message).toBe('--set a.Stryker was here: a is not an object');
+  });
+
   it('inherited names are not fields', () => {
     expect(usageError(() => assertPathExists(t, ['toString'])).message).toBe('--set toString: the template has no "toString"');
   });
@@ -228,5 +247,9 @@ describe('assertPathExists', () => {
     expect(usageError(() => assertPathExists({ abcdefgh: 1 }, ['abcdefghijkl'])).message).not.toContain('did you mean');
     expect(usageError(() => assertPathExists({ abcdefghijklmnop: 1 }, ['abcdefghijklm'])).message).toContain('did you mean abcdefghijklmnop?');
     expect(usageError(() => assertPathExists({ abcdefghijklmnop: 1 }, ['abcdefghijkl'])).message).not.toContain('did you mean');
+    // Never a name more than 3 characters longer or shorter, even for long segments.
+    const long = 'abcdefghijklmnopqrstuvwxyz';
+    expect(usageError(() => assertPathExists({ [`${long}wxyz`]: 1 }, [long])).message).not.toContain('did you mean');
+    expect(usageError(() => assertPathExists({ [`${long}xyz`]: 1 }, [long])).message).toContain(`did you mean ${long}xyz?`);
   });
 });

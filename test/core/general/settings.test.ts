@@ -121,6 +121,7 @@ describe('parseConfigFile', () => {
   it('not an object: refused with an example', () => {
     for (const text of ['null', '[]', '"x"', '0', 'true']) {
       const e = usageError(() => parseConfigFile('f.json', text));
+      expect(e.code).toBe('bad_config');
       expect(e.message).toBe('f.json must hold a JSON object');
       expect(e.hint).toBe('{"appId": "…", "profiles": {"staging": {…}}}');
     }
@@ -128,6 +129,8 @@ describe('parseConfigFile', () => {
 
   it('profiles must be an object of objects', () => {
     for (const p of ['null', '[]', '"x"', '1', 'false']) {
+      expect(usageError(() => parseConfigFile('f.json', `{"profiles": ${p}}`)).code).toBe('bad_config');
+      expect(usageError(() => parseConfigFile('f.json', `{"profiles": {"a": ${p}}}`)).code).toBe('bad_config');
       expect(usageError(() => parseConfigFile('f.json', `{"profiles": ${p}}`)).message).toBe('f.json: "profiles" must be an object of named profiles');
       expect(usageError(() => parseConfigFile('f.json', `{"profiles": {"a": ${p}}}`)).message).toBe('f.json: profile "a" must be an object');
     }
@@ -135,6 +138,7 @@ describe('parseConfigFile', () => {
 
   it('an unknown setting is named with its profile and the known names', () => {
     const top = usageError(() => parseConfigFile('f.json', '{"appid": "1"}'));
+    expect(top.code).toBe('bad_config');
     expect(top.message).toBe('f.json: unknown setting "appid"');
     expect(top.hint).toBe(`known settings: ${Object.keys(SETTINGS).join(', ')}`);
     expect(usageError(() => parseConfigFile('f.json', '{"profiles": {"st": {"nope": "1"}}}')).message).toBe('f.json: unknown setting "profiles.st.nope"');
@@ -144,6 +148,7 @@ describe('parseConfigFile', () => {
 
   it('a value must be a string (or a number)', () => {
     for (const v of ['true', 'null', '{}', '[]']) {
+      expect(usageError(() => parseConfigFile('f.json', `{"appId": ${v}}`)).code).toBe('bad_config');
       expect(usageError(() => parseConfigFile('f.json', `{"appId": ${v}}`)).message).toBe('f.json: "appId" must be a string');
     }
     expect(usageError(() => parseConfigFile('f.json', '{"profiles": {"st": {"appId": true}}}')).message).toBe('f.json: "profiles.st.appId" must be a string');

@@ -49,7 +49,7 @@ describe('parseNow', () => {
   });
 
   it('anything else is a usage error naming the flag, with an example', () => {
-    for (const v of ['soon', '', '12.5.x', '1e9x']) {
+    for (const v of ['soon', '', '12.5.x', '1e9x', 'x123456789012', '123456789012x']) {
       const e = usageError(() => parseNow(v, '--at'));
       expect(e.code).toBe('bad_time');
       expect(e.message).toBe(`--at must be unix seconds or an ISO date, got "${v.trim()}"`);
