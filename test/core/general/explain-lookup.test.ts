@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainCode, graphCodeEntry, normalizeCode } from '../../../src/core/explain/lookup.js';
+import { EXPLAIN_ENTRIES, explainCode, graphCodeEntry, normalizeCode } from '../../../src/core/explain/lookup.js';
 
 const nearest = (input: string) => {
   const r = explainCode(input);
@@ -87,6 +87,27 @@ describe('explainCode', () => {
     expect(nearest('paypal:cert-expird').nearest[0]).toBe('paypal:cert-expired');
     expect(nearest('paypal:simulator-webhok-id').nearest[0]).toBe('paypal:simulator-webhook-id');
     expect(nearest('paypal:xert-host').nearest[0]).toBe('paypal:cert-host');
+  });
+
+  it('after the containing code, the rest by edit distance to the whole of what was typed', () => {
+    expect(nearest('paypal:time').nearest).toEqual(['paypal:transmission-time', 'paypal:cert-host', 'paypal:cert-expired']);
+    expect(nearest('paypal:sim').nearest).toEqual(['paypal:simulator-webhook-id', 'paypal:cert-host', 'paypal:cert-chain']);
+  });
+
+  it('edit distance counts the last character too: midas:12 is one edit from midas:1 and midas:2', () => {
+    expect(nearest('midas:12').nearest).toEqual(['midas:1', 'midas:2', 'midas:0']);
+  });
+
+  it('property: one character changed or dropped in a PayPal code still finds that code first', () => {
+    const codes = EXPLAIN_ENTRIES.filter((e) => e.family === 'paypal').map((e) => e.code);
+    for (const code of codes) {
+      for (let i = 'paypal:'.length; i < code.length; i++) {
+        for (const typo of [code.slice(0, i) + '~' + code.slice(i + 1), code.slice(0, i) + code.slice(i + 1)]) {
+          if (explainCode(typo).found) continue;
+          expect(nearest(typo).nearest[0], typo).toBe(code);
+        }
+      }
+    }
   });
 
   it('an unknown word: the family codes closest to it', () => {
