@@ -31,7 +31,7 @@ function nearestCodes(code: string, n = 3): ExplainEntry[] {
   if (/^\d+$/.test(code)) {
     const v = Number(code);
     // Pay Dialog codes have 7 digits, Graph codes fewer: an unknown code is compared with its own kind.
-    // Stryker disable next-line EqualityOperator: `c < 1_000_000` inverts the rule for both sides of the === below, so the pools stay the same (`c > 1_000_000` is caught)
+    // Stryker disable next-line EqualityOperator: `c < 1_000_000` inverts the rule for both sides of the === below, so the pools stay the same (the `c > 1_000_000` mutant ignored with it is caught by the 1000000 test)
     const payDialog = (c: number) => c >= 1_000_000;
     // Stryker disable next-line Regex: equivalent for this table: no code starts with a digit unless all digits, and midas:N (NaN distance) never sorts ahead of a real one
     const pool = EXPLAIN_ENTRIES.filter((e) => /^\d+$/.test(e.code) && payDialog(v) === payDialog(Number(e.code)));
