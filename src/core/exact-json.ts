@@ -33,15 +33,22 @@ function classify(literal: string): 'same' | 'exact' | 'out_of_range' {
 export function parseJsonExact(text: string, what: string): unknown {
   let rewritten = '';
   let last = 0;
-  // Stryker disable next-line EqualityOperator: equivalent: one more step reads charCodeAt(length), NaN, which matches nothing
+  // Stryker disable next-line EqualityOperator: `<=` is equivalent (one more step reads charCodeAt(length), NaN, which matches nothing); the `>=` mutant ignored with it is caught by the exact-number tests
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
-      // Stryker disable next-line EqualityOperator: equivalent: an unterminated string stops one step later, at NaN, and JSON.parse refuses it either way
-      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+      for (
+        i++;
+        // Stryker disable next-line EqualityOperator: equivalent: an unterminated string stops one step later, at NaN, and JSON.parse refuses it either way (the `>=` mutant ignored with it is caught by the numbers-in-strings test)
+        i < text.length &&
+        text.charCodeAt(i) !== 34;
+        i++
+      ) {
+        if (text.charCodeAt(i) === 92) i++;
+      }
       continue;
     }
-    // Stryker disable next-line ConditionalExpression,LogicalOperator: a fast pre-check only: NUMBER itself matches nothing that does not start with '-' or a digit
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: a fast pre-check only: NUMBER itself matches nothing that does not start with '-' or a digit (the `false` mutants ignored with it are caught by the exact-number tests)
     if (c === 45 || (c >= 48 && c <= 57)) {
       NUMBER.lastIndex = i;
       const m = NUMBER.exec(text);
