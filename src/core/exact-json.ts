@@ -24,6 +24,7 @@ export function exactNumber(literal: string): string {
 /** A literal that JSON.parse cannot keep: out of range (refused) or not reproduced (kept as text). */
 function classify(literal: string): 'same' | 'exact' | 'out_of_range' {
   const n = Number(literal);
+  // Stryker disable next-line StringLiteral: equivalent: any kind other than 'same' and 'exact' takes the refusal path
   if (!Number.isFinite(n)) return 'out_of_range';
   return String(n) === literal ? 'same' : 'exact';
 }
@@ -32,12 +33,22 @@ function classify(literal: string): 'same' | 'exact' | 'out_of_range' {
 export function parseJsonExact(text: string, what: string): unknown {
   let rewritten = '';
   let last = 0;
+  // Stryker disable next-line EqualityOperator: `<=` is equivalent (one more step reads charCodeAt(length), NaN, which matches nothing); the `>=` mutant ignored with it is caught by the exact-number tests
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
-      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+      for (
+        i++;
+        // Stryker disable next-line EqualityOperator: equivalent: an unterminated string stops one step later, at NaN, and JSON.parse refuses it either way (the `>=` mutant ignored with it is caught by the numbers-in-strings test)
+        i < text.length &&
+        text.charCodeAt(i) !== 34;
+        i++
+      ) {
+        if (text.charCodeAt(i) === 92) i++;
+      }
       continue;
     }
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: a fast pre-check only: NUMBER itself matches nothing that does not start with '-' or a digit (the `false` mutants ignored with it are caught by the exact-number tests)
     if (c === 45 || (c >= 48 && c <= 57)) {
       NUMBER.lastIndex = i;
       const m = NUMBER.exec(text);
@@ -50,6 +61,7 @@ export function parseJsonExact(text: string, what: string): unknown {
       i += m[0].length - 1;
     }
   }
+  // Stryker disable next-line ConditionalExpression: equivalent: with nothing rewritten, rewritten + text.slice(0) is text
   const value = JSON.parse(last === 0 ? text : rewritten + text.slice(last));
   checkValues(value, what, []);
   return value;
@@ -65,6 +77,7 @@ function checkValues(v: unknown, what: string, path: string[]): void {
     }
     return;
   }
+  // Stryker disable next-line ConditionalExpression: equivalent: a number or boolean has no keys to walk
   if (v === null || typeof v !== 'object') return;
   for (const k of Object.keys(v)) {
     if (k === '__proto__') {
@@ -79,6 +92,7 @@ function checkValues(v: unknown, what: string, path: string[]): void {
 /** JSON.stringify that writes kept number literals back exactly as they were read. */
 export function stringifyExact(value: unknown, indent?: number): string {
   const json = JSON.stringify(value, null, indent);
+  // Stryker disable next-line ConditionalExpression,StringLiteral: a fast path only: without kept literals the replace below finds nothing
   if (!json.includes('fbpay-exact-')) return json;
   const escaped = JSON.stringify(TOKEN).slice(1, -1).replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
   return json.replace(new RegExp(`"${escaped}([^"]*)"`, 'g'), '$1');

@@ -58,7 +58,7 @@ function toPlainNumbers(v: unknown, what: string): unknown {
   if (literal !== undefined) {
     if (/^-?\d+$/.test(literal)) {
       throw new UsageError('number_not_exact', `${what}: ${literal.slice(0, 40)} is an integer JSON parsers round (to ${Number(literal)}): it would be sent changed`, {
-        hint: `send it as a string: ${what.replace(/^--set /, '--set ')}='"${literal.slice(0, 40)}"'`,
+        hint: `send it as a string: ${what}='"${literal.slice(0, 40)}"'`,
       });
     }
     return Number(literal);

@@ -14,5 +14,6 @@ export function validate<S extends z.ZodMiniType>(schema: S, value: unknown): Va
   const r = schema.safeParse(value, { error: english });
   if (r.success) return { ok: true, data: r.data as z.infer<S> };
   const issue = r.error.issues[0];
+  // Stryker disable next-line OptionalChaining,ArrayDeclaration,StringLiteral: unreachable: a failed zod parse always has an issue, and every issue has a path array
   return { ok: false, path: (issue?.path ?? []).map(String).join('.'), message: issue?.message ?? 'invalid value' };
 }
