@@ -28,6 +28,10 @@ export default defineConfig({
       'test/webhook-check/**/*.test.ts',
       'test/core/**/*.test.ts',
       'test/foundation.test.ts',
+      // The emulators' signing and verification code (in-process emulators, real HTTP on 127.0.0.1):
+      'test/emulator-auth/**/*.test.ts',
+      'test/midas-emulator/emulator.test.ts',
+      'test/paypal-emulator/emulator.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 30_000,
