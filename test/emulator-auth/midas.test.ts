@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeMidasQuery, midasSign, midasVerify, parseMidasQuery, type MidasParams } from '../../src/core/midas/signature.js';
@@ -28,6 +28,31 @@ describe('Midas emulator: authenticating an API request', () => {
     const q = signed(base(), { method: 'POST' });
     const r = await fetch(`${emu.url}/v3/r/mpay/get_balance_m?${q}`, { method: 'POST', headers: { cookie: QQ_COOKIES('get_balance_m') } });
     expect(((await r.json()) as { ret: number }).ret).toBe(0);
+  });
+
+  it('reads a form body as form-encoded (+ is a space), so a value with spaces signed as such is accepted', async () => {
+    const p = { ...base(), pf: 'qq m qq' };
+    const s = midasSign({ method: 'POST', path: '/v3/r/mpay/get_balance_m', params: p, appkey: APPKEY, rule: 'openapi' }).sig;
+    const body = new URLSearchParams({ ...p, sig: s }).toString();
+    expect(body).toContain('pf=qq+m+qq');
+    expect((await send(`${emu.url}/v3/r/mpay/get_balance_m`, QQ_COOKIES('get_balance_m'), 'POST', body)).body.ret).toBe(0);
+    const q = new URLSearchParams({ ...p, sig: midasSign({ method: 'GET', path: '/v3/r/mpay/get_balance_m', params: p, appkey: APPKEY, rule: 'openapi' }).sig }).toString();
+    expect((await get(q)).body.ret).toBe(0);
+  });
+
+  it('a GET is judged on its query string, whatever body it carries', async () => {
+    const u = new URL(`${emu.url}/v3/r/mpay/get_balance_m?${signed(base())}`);
+    const body = 'openid=x&sig=y';
+    const reply = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const req = request(u, { method: 'GET', headers: { cookie: QQ_COOKIES('get_balance_m'), 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(reply.ret).toBe(0);
   });
 
   it('refuses another method with 1001 naming it', async () => {
