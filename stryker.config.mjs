@@ -11,9 +11,9 @@ const config = {
     'src/core/**/*.ts',
     'src/providers/webhook/check/**/*.ts',
     // The emulators' signing and verification code (issue 17):
-    'src/providers/midas/emulator/routes.ts:86-121', // authenticate, sigMismatch: the sig of a client's Midas API request
+    'src/providers/midas/emulator/routes.ts:86-124', // authenticate, sigMismatch: the sig of a client's Midas API request
     'src/providers/midas/emulator/delivery.ts', // signs the delivery callbacks, judges the receiver's reply
-    'src/providers/paypal/emulator/routes.ts:383-408', // verifySignature: POST /v1/notifications/verify-webhook-signature
+    'src/providers/paypal/emulator/routes.ts:383-409', // verifySignature: POST /v1/notifications/verify-webhook-signature
     'src/providers/paypal/emulator/state.ts:184-188', // credentialsMatch: OAuth client id + secret
     'src/providers/paypal/emulator/state.ts:201-210', // checkBearer: the OAuth bearer token
     'src/providers/graph/emulator/state.ts:144-158', // authenticate: access token + appsecret_proof

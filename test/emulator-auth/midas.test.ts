@@ -61,6 +61,24 @@ describe('Midas emulator: authenticating an API request', () => {
     expect(body).toEqual({ ret: 1001, msg: '参数错误 (method): get_balance_m takes GET or POST, not PUT' });
   });
 
+  it('names a long method cut to 10 characters', async () => {
+    const u = new URL(`${emu.url}/v3/r/mpay/get_balance_m?${signed(base())}`);
+    const reply = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const req = request(u, { method: 'UNSUBSCRIBE', headers: { cookie: QQ_COOKIES('get_balance_m') } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(reply).toEqual({ ret: 1001, msg: '参数错误 (method): get_balance_m takes GET or POST, not UNSUBSCRIB' });
+  });
+
+  it('quotes a long non-numeric ts cut to 20 characters', async () => {
+    expect((await get(signed({ ...base(), ts: '1234567890abcdefghijKLMN' }))).body.msg).toBe('参数错误 (ts): ts "1234567890abcdefghij" is not unix seconds');
+  });
+
   it('refuses an unreadable query with 1001 (query)', async () => {
     const r = await get('=x&sig=y');
     expect(r.body).toEqual({ ret: 1001, msg: '参数错误 (query): the query has a parameter with an empty name ("=x")' });
@@ -123,6 +141,21 @@ async function receiver(reply: string, status = 200, delayMs = 0) {
   return { url, hits, close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))) };
 }
 
+describe('Midas emulator: an unknown appid', () => {
+  it('is quoted cut to 20 characters, with every appid the emulator knows', async () => {
+    const { emu } = await emulator();
+    try {
+      const add = await fetch(`${emu.url}/_fbpay/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ appid: '1450000099', appkey: 'k2' }) });
+      expect(add.status).toBe(200);
+      const q = signed({ ...base(), appid: '1234567890123456789012345' });
+      const r = await send(`${emu.url}/v3/r/mpay/get_balance_m?${q}`, QQ_COOKIES('get_balance_m'));
+      expect(r.body).toEqual({ ret: 1001, msg: `参数错误 (appid): unknown appid 12345678901234567890 (this emulator knows ${APPID}, 1450000099)` });
+    } finally {
+      await emu.close();
+    }
+  });
+});
+
 describe('Midas emulator: the signed delivery callback', () => {
   const OK = '{"ret":0,"msg":"OK"}';
   async function payWith(rx: { url: string }, path: string, over: Parameters<typeof order>[1] = {}) {
@@ -131,7 +164,9 @@ describe('Midas emulator: the signed delivery callback', () => {
       const o = order(emu.url, over);
       const token = (await send(o.url, o.cookie_header)).body.token as string;
       const r = await fetch(`${emu.url}/_fbpay/trigger/midas-pay`, { method: 'POST', body: JSON.stringify({ token }) });
-      return { token, doc: (await r.json()) as { ids: { billno: string }; deliveries: Array<Record<string, unknown>> } };
+      const doc = (await r.json()) as { ids: { billno: string }; deliveries: Array<Record<string, unknown>> };
+      const log = ((await (await fetch(`${emu.url}/_fbpay/deliveries`)).json()) as { data: Array<Record<string, unknown>> }).data;
+      return { token, doc, log };
     } finally {
       await emu.close();
     }
@@ -140,7 +175,9 @@ describe('Midas emulator: the signed delivery callback', () => {
   it('a purchase: a GET with every documented parameter, signed (callback rule) over the delivery path, the URL\'s own query kept', async () => {
     const rx = await receiver(OK);
     try {
-      const { token, doc } = await payWith(rx, '/game/deliver?shard=7', { extra: { app_metadata: 'order-9' } });
+      const { token, doc, log } = await payWith(rx, '/game/deliver?shard=7', { extra: { app_metadata: 'order-9' } });
+      expect(log).toHaveLength(1);
+      expect(log[0]).toMatchObject({ event_type: 'midas.deliver', method: 'GET', meta: { billno: doc.ids.billno, token, openid: 'OPENID0001', providetype: '0', amt: '200' } });
       expect(doc.deliveries[0]).toMatchObject({ ok: true, status: 200, attempts: 1, reason: null });
       expect(rx.hits).toHaveLength(1);
       const hit = rx.hits[0];
