@@ -1,19 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { FbpayError } from '../../src/core/errors.js';
 import { percentDecode, valueBytes } from '../../src/core/midas/encoding.js';
 import { looksLikeCallback, midasSign, midasSourceString, midasVerify, parseMidasQuery } from '../../src/core/midas/signature.js';
-
-const err = (fn: () => unknown): FbpayError => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FbpayError);
-    expect((e as FbpayError).exitCode).toBe(2);
-    return e as FbpayError;
-  }
-  throw new Error('expected a UsageError');
-};
+import { usageError as err } from '../helpers/usage-error.js';
 
 describe('midasSign refuses what Tencent would never sign', () => {
   it('method, path and appkey, each with a hint', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/core/errors.js';
 import { compileFixture, renderFixture, renderScenario, type RenderOptions } from '../../../src/core/fixtures/render.js';
 import { EventFixtureSchema, ScenarioFixtureSchema, type EventFixture } from '../../../src/core/fixtures/schema.js';
+import { usageError as usage } from '../../helpers/usage-error.js';
 
 /** What `fbpay fixtures show` / `webhook replay` send: a fixture file's placeholders, vars and --set rendered. */
 const NOW = 1_700_000_000; // 2023-11-14T22:13:20Z
@@ -12,15 +12,6 @@ const high: RenderOptions['random'] = { int: (_min, max) => max - 1, uuid: () =>
 
 const event = (body: unknown, more: Record<string, unknown> = {}): EventFixture => EventFixtureSchema.parse({ name: 'fx-test', provider: 'facebook', kind: 'payments-update', body, ...more });
 const body = (b: unknown, opts: RenderOptions = {}) => renderFixture(event(b), { now, random: low, ...opts }).body;
-const usage = (f: () => unknown): UsageError => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return e as UsageError;
-  }
-  throw new Error('expected a UsageError');
-};
 
 describe('time placeholders', () => {
   it('a whole ${now}/${now±N}/${now_ms} keeps its number type; inside text it is digits', () => {

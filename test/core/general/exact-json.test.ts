@@ -1,17 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { asciiJson, exactNumber, exactNumberText, parseJsonExact, stringifyExact } from '../../../src/core/exact-json.js';
-import { UsageError } from '../../../src/core/errors.js';
+import { usageError } from '../../helpers/usage-error.js';
 
-function usageError(f: () => unknown): UsageError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return e as UsageError;
-  }
-  throw new Error('expected a UsageError, nothing was thrown');
-}
 
 describe('parseJsonExact + stringifyExact: the literals someone signs survive', () => {
   it('literals a double does not reproduce are written back exactly; the others as JSON writes them', () => {

@@ -3,16 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { applySets, assertPathExists, getPath, parseLooseJson, parseSetArg, setPath } from '../../../src/core/set-path.js';
 import { stringifyExact } from '../../../src/core/exact-json.js';
 import { UsageError } from '../../../src/core/errors.js';
+import { usageError } from '../../helpers/usage-error.js';
 
-function usageError(f: () => unknown): UsageError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return e as UsageError;
-  }
-  throw new Error('expected a UsageError, nothing was thrown');
-}
 
 describe('parseSetArg', () => {
   it('splits a dotted path at the first "=", the value parsed as JSON when it parses', () => {

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeSettings, parseConfigFile, resolveSetting, SETTINGS, type ConfigFile } from '../../../src/core/settings.js';
-import { UsageError } from '../../../src/core/errors.js';
+import { usageError } from '../../helpers/usage-error.js';
 
-function usageError(f: () => unknown): UsageError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return e as UsageError;
-  }
-  throw new Error('expected a UsageError, nothing was thrown');
-}
 
 const cfg = (over: Partial<ConfigFile> = {}): ConfigFile => ({ path: 'fbpay.config.json', values: {}, profiles: Object.create(null), ...over });
 

@@ -5,16 +5,8 @@ import { parseBytes, parseNow } from '../../../src/core/parse.js';
 import { ellipsize } from '../../../src/core/text.js';
 import { validate } from '../../../src/core/validate.js';
 import { ExitCode, FbpayError, InternalError, InterruptedError, isFbpayError, NetworkError, UsageError, VerificationError } from '../../../src/core/errors.js';
+import { usageError } from '../../helpers/usage-error.js';
 
-function usageError(f: () => unknown): UsageError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return e as UsageError;
-  }
-  throw new Error('expected a UsageError, nothing was thrown');
-}
 
 describe('maskSecret / redact', () => {
   it('shows the first 4 and last 2 characters from 12 characters up; fewer show none', () => {

@@ -1,19 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { FbpayError } from '../../../src/core/errors.js';
 import { buildBuyGoodsRequest, buyGoodsCurl, checkGoodsmeta, parseBuyGoodsResponse, parsePayitem, type BuyGoodsInput } from '../../../src/core/midas/order.js';
 import { parseMidasQuery } from '../../../src/core/midas/signature.js';
+import { usageError as usage } from '../../helpers/usage-error.js';
 
-const usage = (fn: () => unknown): FbpayError => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FbpayError);
-    expect((e as FbpayError).exitCode).toBe(2);
-    return e as FbpayError;
-  }
-  throw new Error('expected a UsageError');
-};
 
 const PAYITEM_HINT = 'use id*price*num, e.g. --payitem 50005*4*1 (several: a*2*1;b*3*2)';
 const payitemError = (payitem: string, why: string) => ['midas_bad_payitem', `invalid --payitem "${payitem.slice(0, 80)}": ${why}`, PAYITEM_HINT];

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FbpayError } from '../../../src/core/errors.js';
 import { encodeMidasQuery, midasSign, midasVerify, parseMidasQuery, type MidasParams } from '../../../src/core/midas/signature.js';
 import { splitCallbackUrl, verifyReceivedCallback } from '../../../src/core/midas/verify-input.js';
+import { usageError as usage } from '../../helpers/usage-error.js';
 
-const usage = (fn: () => unknown): FbpayError => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FbpayError);
-    expect((e as FbpayError).exitCode).toBe(2);
-    return e as FbpayError;
-  }
-  throw new Error('expected a UsageError');
-};
 
 const NOW = 1_700_000_000;
 const PARAMS: MidasParams = { openid: 'O1', billno: 'B-1', payitem: 'i*1*1', token: 'T', ts: String(NOW) };

@@ -1,23 +1,14 @@
 import { createVerify, generateKeyPairSync } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/core/errors.js';
 import { PAYPAL_AUTH_ALGO, paypalTime, readPrivateKey, signPaypalWebhook } from '../../../src/core/paypal/sign.js';
 import { paypalCrc32, paypalSignedString } from '../../../src/core/paypal/signed-string.js';
 import { paypalEventInfo } from '../../../src/core/paypal/subscription.js';
 import { CERT_URL, keys, NOW } from './world.js';
+import { usageError as usage } from '../../helpers/usage-error.js';
 
 const keyPem = keys.leaf.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 const pkcs1 = keys.leaf.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
-const usage = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return e as UsageError;
-  }
-  throw new Error('expected a UsageError');
-};
 const verifies = (signed: string, sig: string) => createVerify('sha256').update(signed, 'utf8').verify(keys.leaf.publicKey, sig, 'base64');
 
 describe('crc32 and the signed string', () => {
