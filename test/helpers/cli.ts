@@ -64,7 +64,12 @@ export function runBin(
 export function startBin(argv: string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}) {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, CI: 'true', FORCE_COLOR: '0', ...(opts.env ?? {}) })) if (v !== undefined) env[k] = v;
-  const child = spawn(process.execPath, [BIN, ...argv], { cwd: opts.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  return startNode(BIN, argv, { env, cwd: opts.cwd });
+}
+
+/** Spawns `node script argv…` with exactly `env` (nothing inherited) and leaves it running: a receiver started as its README says. */
+export function startNode(script: string, argv: string[], opts: { env: Record<string, string>; cwd?: string }) {
+  const child = spawn(process.execPath, [script, ...argv], { cwd: opts.cwd ?? ROOT, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -77,22 +82,33 @@ export function startBin(argv: string[], opts: { env?: Record<string, string | u
     get stderr() {
       return stderr;
     },
-    /** Resolves with the first match of `re` on stdout+stderr (e.g. the URL a server prints). */
+    /** Resolves with the first match of `re` on stdout+stderr (e.g. the URL a server prints); rejects when the process ends first. */
     waitFor(re: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
       return new Promise((resolve, reject) => {
+        const done = () => {
+          clearInterval(iv);
+          clearTimeout(t);
+          child.off('close', exited);
+        };
         const check = () => {
           const m = (stdout + stderr).match(re);
           if (m) {
-            clearInterval(iv);
-            clearTimeout(t);
+            done();
             resolve(m);
           }
         };
+        const exited = (code: number | null) => {
+          check();
+          done();
+          reject(new Error(`exited ${code} before printing ${re}\nstdout: ${stdout}\nstderr: ${stderr}`));
+        };
         const iv = setInterval(check, 20);
         const t = setTimeout(() => {
-          clearInterval(iv);
+          done();
           reject(new Error(`timed out waiting for ${re}\nstdout: ${stdout}\nstderr: ${stderr}`));
         }, timeoutMs);
+        // 'close', not 'exit': by then every byte the process wrote has been read.
+        child.once('close', exited);
         check();
       });
     },

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTestKeyPair } from '../../src/core/paypal/test-cert.js';
 import { loadOrCreatePki } from '../../src/providers/paypal/emulator/index.js';
-import { runBin, runCli, startBin } from '../helpers/cli.js';
+import { runBin, runCli, startBin, startNode } from '../helpers/cli.js';
 
 /**
  * examples/paypal-receiver run exactly as its README says (`node server.mjs` with environment variables),
@@ -30,24 +30,10 @@ afterAll(() => {
 });
 
 async function startReceiver(env: Record<string, string>): Promise<Rx> {
-  const child = spawn(process.execPath, [SERVER], { env: { PATH: process.env.PATH ?? '', PORT: '0', PAYPAL_WEBHOOK_ID: WEBHOOK_ID, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (c) => (err += c));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`receiver did not start: ${err}`)), 15_000);
-    child.stdout!.on('data', (c) => {
-      out += c;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/paypal\/webhook)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`receiver exited ${code}: ${err}`)));
-  });
-  return { url, child, log: () => err };
+  const rx = startNode(SERVER, [], { env: { PATH: process.env.PATH ?? '', PORT: '0', PAYPAL_WEBHOOK_ID: WEBHOOK_ID, ...env } });
+  children.push(rx.child);
+  const [, url] = await rx.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+\/paypal\/webhook)/, 15_000);
+  return { url, child: rx.child, log: () => rx.stderr };
 }
 
 async function check(url: string, extra: string[]) {

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTestKeyPair } from '../../src/core/paypal/test-cert.js';
-import { runCli, startBin } from '../helpers/cli.js';
+import { runCli, startBin, startNode } from '../helpers/cli.js';
 import { fixedHandler, paypalHandler, startReceiver, type Running } from './receivers.js';
 
 // `webhook listen` runs as the real binary (dist/: `npm run build:fast` first).
@@ -117,24 +117,9 @@ describe('webhook check --provider paypal against node receivers', () => {
 
 /** Starts test/webhook-check/node/paypal-https-receiver.mjs with its own environment (NODE_EXTRA_CA_CERTS…). */
 async function startNodeReceiver(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
-  const script = fileURLToPath(new URL('./node/paypal-https-receiver.mjs', import.meta.url));
-  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (c) => (err += c));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`receiver did not start: ${err}`)), 15_000);
-    child.stdout!.on('data', (c) => {
-      out += c;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`receiver exited ${code}: ${err}`)));
-  });
-  return { url, child, stderr: () => err };
+  const rx = startNode(fileURLToPath(new URL('./node/paypal-https-receiver.mjs', import.meta.url)), [], { env: { PATH: process.env.PATH ?? '', ...env } });
+  const [, url] = await rx.waitFor(/listening on (\S+)/, 15_000);
+  return { url, child: rx.child, stderr: () => rx.stderr };
 }
 
 describe('webhook check --provider paypal against a real Node receiver that fetches certificates over https only', () => {
