@@ -2,10 +2,8 @@
 // whose payments update goes through a webhook subscription (handshake made at start) to a minimal
 // receiver. Reports the wall time, deliveries per second, and the emulator's RSS: idle after start,
 // peak (VmHWM) and at the end. Targets are ratios: peak RSS / idle RSS ≤ 3×, every delivery accepted.
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { BIN, ROOT, requireBuild } from './replay-helpers.mjs';
+import { procMemory, requireBuild, startMock } from './replay-helpers.mjs';
 
 requireBuild();
 const N = Number(process.env.BENCH_TRIGGERS ?? 10_000);
@@ -28,26 +26,8 @@ const receiver = createServer((req, res) => {
 await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
 const callback = `http://127.0.0.1:${receiver.address().port}/webhook`;
 
-const child = spawn(process.execPath, [BIN, 'mock', 'graph', '--port', '0', '--webhook-url', callback, '--verify-token', TOKEN], {
-  cwd: ROOT,
-  env: { ...process.env, CI: 'true', FORCE_COLOR: '0' },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
-const url = await new Promise((resolve, reject) => {
-  let out = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-    const m = out.match(/listening on (http:\/\/\S+)/);
-    if (m) resolve(m[1]);
-  });
-  child.once('close', (code) => reject(new Error(`mock graph exited ${code}`)));
-});
-
-const status = () => {
-  const text = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(text)?.[1] ?? NaN);
-  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
-};
+const { child, url } = await startMock(['graph', '--port', '0', '--webhook-url', callback, '--verify-token', TOKEN]);
+const status = () => procMemory(child.pid);
 
 try {
   await new Promise((r) => setTimeout(r, 300));

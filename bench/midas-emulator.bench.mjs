@@ -3,10 +3,8 @@
 // receiver that answers {"ret":0,"msg":"OK"}. Reports wall time per phase and the emulator's RSS
 // (current and peak, from /proc), the emulator being the real binary in its own process.
 // BENCH_ORDERS (default 10000), BENCH_CONCURRENCY (default 32).
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { BIN, ROOT, requireBuild } from './replay-helpers.mjs';
+import { procMemory, requireBuild, startMock } from './replay-helpers.mjs';
 
 requireBuild();
 const { buildBuyGoodsRequest } = await import('../dist/midas.js');
@@ -22,21 +20,8 @@ const receiver = createServer((req, res) => {
 await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
 const deliverTo = `http://127.0.0.1:${receiver.address().port}/midas/deliver`;
 
-const child = spawn(process.execPath, [BIN, 'mock', 'midas', '--port', '0', '--appkey', APPKEY, '--deliver-to', deliverTo], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
-const url = await new Promise((resolve, reject) => {
-  let out = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-    const m = out.match(/listening on (http:\/\/\S+)/);
-    if (m) resolve(m[1]);
-  });
-  child.once('close', (code) => reject(new Error(`fbpay mock midas exited ${code}`)));
-});
-
-const status = () => {
-  const s = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  return { rss: Number(/VmRSS:\s+(\d+)/.exec(s)[1]), hwm: Number(/VmHWM:\s+(\d+)/.exec(s)[1]) };
-};
+const { child, url } = await startMock(['midas', '--port', '0', '--appkey', APPKEY, '--deliver-to', deliverTo]);
+const status = () => procMemory(child.pid);
 const idleRss = status().rss;
 
 async function pool(n, fn) {

@@ -4,9 +4,8 @@
 // delivered to a minimal receiver. Reports wall time, events/s and the emulator's RSS (now and peak).
 // No target: a figure for the issue and for regressions (run it twice to compare).
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { BIN, requireBuild } from './replay-helpers.mjs';
+import { BIN, procMemory, requireBuild } from './replay-helpers.mjs';
 
 requireBuild();
 const N = Number(process.env.BENCH_SUBSCRIPTIONS ?? 1000);
@@ -36,15 +35,7 @@ const listening = await new Promise((resolve, reject) => {
 emu.stdout.resume();
 const base = listening.url;
 
-function memKb() {
-  try {
-    const s = readFileSync(`/proc/${emu.pid}/status`, 'utf8');
-    const kb = (k) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? NaN);
-    return { rss: kb('VmRSS'), peak: kb('VmHWM') };
-  } catch {
-    return { rss: NaN, peak: NaN };
-  }
-}
+const memKb = () => procMemory(emu.pid);
 
 async function trigger(event, params) {
   const res = await fetch(`${base}/_fbpay/trigger/${event}`, { method: 'POST', body: JSON.stringify(params) });
@@ -73,7 +64,7 @@ const seconds = (performance.now() - t0) / 1000;
 const after = memKb();
 const events = N * 5;
 console.log(`  ${N} subscriptions (create, approve, renew, cancel) × ${CONCURRENCY} in flight: ${events} events signed and delivered, ${received} received`);
-console.log(`paypal emulator lifecycle: ${seconds.toFixed(2)} s wall, ${Math.round(events / seconds)} events/s; emulator RSS ${(before.rss / 1024).toFixed(1)} → ${(after.rss / 1024).toFixed(1)} MiB (peak ${(after.peak / 1024).toFixed(1)} MiB)`);
+console.log(`paypal emulator lifecycle: ${seconds.toFixed(2)} s wall, ${Math.round(events / seconds)} events/s; emulator RSS ${(before.rss / 1024).toFixed(1)} → ${(after.rss / 1024).toFixed(1)} MiB (peak ${(after.hwm / 1024).toFixed(1)} MiB)`);
 if (received !== events) {
   console.error(`expected ${events} deliveries, got ${received}`);
   process.exitCode = 1;

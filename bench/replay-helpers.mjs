@@ -1,4 +1,4 @@
-// Shared by the replay benches: start the receiver, run the built binary, parse its summary.
+// Shared by the benches: start the receiver or an emulator, run the built binary, parse its summary, read a process's memory.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,30 @@ export function requireBuild() {
     console.error('dist/ is missing: run `npm run build:fast` (or `npm run bench`, which builds)');
     process.exit(1);
   }
+}
+
+/** Starts `fbpay mock …` (the built binary); resolves with the process and the URL of its listening line once printed. */
+export function startMock(argv) {
+  const child = spawn(process.execPath, [BIN, 'mock', ...argv], { cwd: ROOT, env: { ...process.env, CI: 'true', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) resolve({ child, url: m[1] });
+    });
+    child.once('close', (code) => reject(new Error(`fbpay mock ${argv[0]} exited ${code}`)));
+  });
+}
+
+/** A process's resident memory now and at its peak (VmRSS, VmHWM), in KiB; NaN where /proc is unavailable. */
+export function procMemory(pid) {
+  let text = '';
+  try {
+    text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {}
+  const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(text)?.[1] ?? NaN);
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
 }
 
 /** Starts bench/replay-server.mjs; resolves with its URL and a stop(). */
